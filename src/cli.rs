@@ -1,0 +1,59 @@
+//! Command-line arguments, kept apart from the work they start.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "公开 · a static site generator for 政府信息公开工作年度报告 portals"
+)]
+pub struct Cli {
+    /// The site folder (holding site.toml); default: the current folder.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new site in DIR that passes `check` at once.
+    Init {
+        /// A new or empty folder.
+        dir: PathBuf,
+    },
+    /// Load and validate everything; print every diagnostic; exit 1 on errors.
+    Check {
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Scaffold a draft report (and the agency, if new). Never overwrites.
+    New {
+        /// The agency's slug: its folder under content/ (e.g. zhongtongjie).
+        agency: String,
+        /// The report's year (the year reported on, not of publication).
+        year: i32,
+        /// Full official name of a new agency.
+        #[arg(long)]
+        name: Option<String>,
+        /// Category key of a new agency (from site.toml).
+        #[arg(long)]
+        category: Option<String>,
+        /// Report format; default 2019 for years ≤ 2020, else 2021.
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum FormatArg {
+    #[value(name = "2019")]
+    F2019,
+    #[value(name = "2021")]
+    F2021,
+}

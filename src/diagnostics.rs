@@ -1,0 +1,182 @@
+//! Diagnostics: every problem found in a site, with its file, line, column and rule.
+//!
+//! Loading and checking never stop at the first problem; they collect
+//! diagnostics for the whole site so a clerk fixes everything in one pass.
+//! Only the binary turns them into coloured reports.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A place in a source file: 1-based line and character column, plus the byte
+/// range used to underline it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl Span {
+    /// The start of a file, for problems that concern the file as a whole.
+    pub fn start() -> Span {
+        Span {
+            line: 1,
+            column: 1,
+            offset: 0,
+            len: 0,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem: what is wrong, where, and under which rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The rule's code: `R1`…`R8`, `X1`…`X7` of the contract, or a named
+    /// check such as `unknown-key` (all listed in the README).
+    pub rule: &'static str,
+    /// Path relative to the site root, with `/` separators.
+    pub file: PathBuf,
+    /// `None` when the problem concerns a whole file or folder.
+    pub span: Option<Span>,
+    pub message: String,
+    /// A hint on how to fix it, when there is a useful one.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(rule: &'static str, file: &Path, span: Option<Span>, message: String) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            rule,
+            file: file.to_path_buf(),
+            span,
+            message,
+            help: None,
+        }
+    }
+
+    pub fn warning(rule: &'static str, file: &Path, span: Option<Span>, message: String) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(rule, file, span, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `content/a/2024.yaml:41:22`, or just the path for whole-file problems.
+    pub fn location(&self) -> String {
+        let file = self.file.to_string_lossy().replace('\\', "/");
+        match self.span {
+            Some(span) => format!("{file}:{}:{}", span.line, span.column),
+            None => file,
+        }
+    }
+}
+
+/// `content/zhongtongjie/2024.yaml:41:22: 三（七）总计 · 自然人 is 3, but … (R3)`
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} ({})", self.location(), self.message, self.rule)
+    }
+}
+
+/// All diagnostics of one run, in a stable order.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Sorts by file, then position, then rule, so output is the same on
+    /// every run whatever order the files were read in.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (
+                &a.file,
+                a.span.map(|s| (s.line, s.column)),
+                a.rule,
+                &a.message,
+            )
+                .cmp(&(
+                    &b.file,
+                    b.span.map(|s| (s.line, s.column)),
+                    b.rule,
+                    &b.message,
+                ))
+        });
+        self.items.dedup();
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}

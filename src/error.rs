@@ -1,0 +1,45 @@
+//! The library's one error type, for failures that stop a command (as
+//! opposed to diagnostics, which are collected and reported together).
+
+use std::path::PathBuf;
+
+use crate::diagnostics::Diagnostics;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} already exists; gongkai never overwrites it", .0.display())]
+    Exists(PathBuf),
+    #[error("{} is not empty; `init` creates a new site in an empty or new folder", .0.display())]
+    NotEmpty(PathBuf),
+    #[error("`{slug}` is not a valid agency slug: use lowercase letters a-z, digits and '-'{}", suggestion.as_ref().map(|s| format!(" (e.g. `{s}`)")).unwrap_or_default())]
+    InvalidSlug {
+        slug: String,
+        suggestion: Option<String>,
+    },
+    #[error("{0} is not a four-digit year")]
+    InvalidYear(i32),
+    #[error("agency `{0}` is new: give its full name and category with --name and --category")]
+    NewAgencyNeedsName(String),
+    #[error("unknown category `{key}`; the categories of site.toml are: {known}")]
+    UnknownCategory { key: String, known: String },
+    /// The site could not be loaded well enough to act on.
+    #[error("the site has {} error(s)", .0.error_count())]
+    Invalid(Diagnostics),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! gongkai (公开): a static site generator for government information-disclosure
+//! portals. It reads a folder of per-agency annual reports (政府信息公开工作年度报告)
+//! as YAML and Markdown, checks every number against the official consistency
+//! rules, and (with `build`) renders the portal.
+//!
+//! The parts, in the order data flows through them:
+//! - [`model`]: the report, the two official table layouts, exact numbers, the rules;
+//! - [`load`]: the content folder → the model, with a position for every cell;
+//! - [`diagnostics`]: problems with file, line, column and rule;
+//! - [`commands`]: `check`, `new`, `init` as library functions.
+
+pub mod commands;
+pub mod diagnostics;
+mod error;
+pub mod load;
+pub mod model;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Severity, Span};
+pub use error::{Error, Result};
+pub use load::{Loaded, load};
+pub use model::{Report, Site};

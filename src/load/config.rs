@@ -1,0 +1,242 @@
+//! `site.toml` → [`Config`], and `agency.yaml` → [`Agency`].
+
+use serde::Deserialize;
+
+use super::fields::{self, Fields, FileCx};
+use super::yaml::Node;
+use crate::diagnostics::Span;
+use crate::model::{Agency, Category, Config, Footer, MonthDay};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    language: Option<String>,
+    categories: Option<Vec<RawCategory>>,
+    #[serde(default)]
+    footer: RawFooter,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    key: String,
+    name: String,
+    deadline: Option<toml::Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFooter {
+    organizer: Option<String>,
+    contact: Option<String>,
+    site_id_code: Option<String>,
+    icp: Option<String>,
+    police_record: Option<String>,
+}
+
+/// The categories of the contract's example, used when `site.toml` names none.
+pub fn default_categories() -> Vec<Category> {
+    let january = MonthDay { month: 1, day: 31 };
+    [
+        ("government", "区人民政府", MonthDay { month: 3, day: 31 }),
+        ("department", "区直部门", january),
+        ("street", "街道办事处", january),
+        ("township", "乡镇人民政府", january),
+    ]
+    .into_iter()
+    .map(|(key, name, deadline)| Category {
+        key: key.into(),
+        name: name.into(),
+        deadline,
+    })
+    .collect()
+}
+
+/// Parses `site.toml`. `source` has no BOM; `bom` is its length, added back
+/// so byte offsets stay true to the file.
+pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config> {
+    let raw: RawConfig = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(err) => {
+            let span = err
+                .span()
+                .map(|r| byte_span(source, r.start, r.end - r.start, bom))
+                .unwrap_or(Span::start());
+            let message = err.message().trim().replace('\n', " ");
+            cx.error("config", span, format!("site.toml: {message}"));
+            return None;
+        }
+    };
+    let mut categories = Vec::new();
+    for c in raw.categories.unwrap_or_default() {
+        let deadline = match c.deadline {
+            None => MonthDay { month: 1, day: 31 },
+            Some(d) => match MonthDay::parse(d.get_ref()) {
+                Some(md) => md,
+                None => {
+                    let r = d.span();
+                    cx.error(
+                        "config",
+                        byte_span(source, r.start, r.end - r.start, bom),
+                        format!(
+                            "deadline \"{}\" of category `{}` must be a month-day such as \"03-31\"",
+                            d.get_ref(),
+                            c.key
+                        ),
+                    );
+                    continue;
+                }
+            },
+        };
+        if !super::valid_slug(&c.key) {
+            cx.error(
+                "config",
+                Span::start(),
+                format!(
+                    "category key `{}` must be lowercase letters, digits and '-'",
+                    c.key
+                ),
+            );
+        }
+        if categories.iter().any(|k: &Category| k.key == c.key) {
+            cx.error(
+                "config",
+                Span::start(),
+                format!("category `{}` is defined twice", c.key),
+            );
+            continue;
+        }
+        categories.push(Category {
+            key: c.key,
+            name: c.name,
+            deadline,
+        });
+    }
+    if categories.is_empty() {
+        categories = default_categories();
+    }
+    let base_url = raw.base_url.filter(|u| !u.is_empty()).map(|mut u| {
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        u
+    });
+    if let Some(url) = &base_url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        cx.error(
+            "config",
+            Span::start(),
+            format!("base_url \"{url}\" must start with https:// or http://"),
+        );
+    }
+    Some(Config {
+        title: raw.title,
+        base_url,
+        theme: raw.theme.unwrap_or_else(|| "default".into()),
+        output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
+        language: raw.language.unwrap_or_else(|| "zh-CN".into()),
+        categories,
+        footer: Footer {
+            organizer: raw.footer.organizer,
+            contact: raw.footer.contact,
+            site_id_code: raw.footer.site_id_code,
+            icp: raw.footer.icp,
+            police_record: raw.footer.police_record,
+        },
+    })
+}
+
+fn byte_span(source: &str, offset: usize, len: usize, bom: usize) -> Span {
+    let offset = offset.min(source.len());
+    let before = &source[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    Span {
+        line,
+        column: source[line_start..offset].chars().count() as u32 + 1,
+        offset: offset + bom,
+        len,
+    }
+}
+
+const AGENCY_KEYS: &[&str] = &[
+    "name",
+    "short_name",
+    "category",
+    "order",
+    "code",
+    "reports_from",
+    "reports_until",
+];
+
+/// Parses `agency.yaml` of the folder `slug`.
+pub fn parse_agency(cx: &mut FileCx, root: &Node, slug: &str, config: &Config) -> Option<Agency> {
+    let f = Fields::new(cx, root, AGENCY_KEYS, "agency.yaml")?;
+    let name_node = f.require(cx, "name", "agency.yaml");
+    let name = name_node.and_then(|n| fields::text(cx, n, "`name`"));
+    let category = f
+        .require(cx, "category", "agency.yaml")
+        .and_then(|n| fields::text(cx, n, "`category`").map(|t| (t, n.span)));
+    if let Some((key, span)) = &category
+        && config.category(key).is_none()
+    {
+        let keys: Vec<&str> = config.categories.iter().map(|c| c.key.as_str()).collect();
+        let message = match fields::closest(key, &keys) {
+            Some(k) => format!("unknown category `{key}`; did you mean `{k}`?"),
+            None => format!("unknown category `{key}`"),
+        };
+        cx.error_help(
+            "category",
+            *span,
+            message,
+            format!("the categories of site.toml are: {}", keys.join(", ")),
+        );
+    }
+    let text = |cx: &mut FileCx, key: &str| {
+        f.get(key)
+            .and_then(|n| fields::text(cx, n, &format!("`{key}`")))
+            .filter(|s| !s.trim().is_empty())
+    };
+    let short_name = text(cx, "short_name");
+    let code = text(cx, "code");
+    let order = f
+        .get("order")
+        .and_then(|n| fields::integer(cx, n, "`order`"));
+    let reports_from = f
+        .get("reports_from")
+        .and_then(|n| fields::year(cx, n, "`reports_from`"));
+    let reports_until = f
+        .get("reports_until")
+        .and_then(|n| fields::year(cx, n, "`reports_until`"));
+    if let (Some(from), Some(until)) = (reports_from, reports_until)
+        && from > until
+    {
+        cx.error(
+            "agency",
+            f.get("reports_until").map_or(f.span, |n| n.span),
+            format!("`reports_until` {until} is before `reports_from` {from}"),
+        );
+    }
+    if let Some(name) = &name
+        && name.trim().is_empty()
+    {
+        cx.error("agency", f.span, "`name` is empty".to_string());
+    }
+    Some(Agency {
+        slug: slug.to_string(),
+        name: name?,
+        short_name,
+        category: category?.0,
+        order,
+        code,
+        reports_from,
+        reports_until,
+        file: cx.file.clone(),
+        name_span: name_node.map_or(f.span, |n| n.span),
+    })
+}

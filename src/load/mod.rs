@@ -1,0 +1,595 @@
+//! Loading: a site folder → the [`Site`] model, with every problem as a
+//! diagnostic that points at its file, line and column.
+//!
+//! Everything is read in one pass and all diagnostics are collected; the
+//! rules that look across reports run last, on the loaded model.
+
+mod config;
+mod fields;
+mod prose;
+mod report;
+pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::model::{Agency, Config, Report, Site, rules};
+use fields::FileCx;
+
+pub use config::default_categories;
+
+/// The result of loading: the site (when `site.toml` could be read), every
+/// diagnostic, and the text of each file read, for showing source lines.
+pub struct Loaded {
+    pub site: Option<Site>,
+    pub diagnostics: Diagnostics,
+    /// Source text by path relative to the root.
+    pub sources: BTreeMap<PathBuf, String>,
+}
+
+impl Loaded {
+    pub fn source(&self, file: &Path) -> Option<&str> {
+        self.sources.get(file).map(String::as_str)
+    }
+}
+
+/// Loads and checks the whole site at `root`.
+pub fn load(root: &Path) -> Loaded {
+    let mut loader = Loader {
+        root: root.to_path_buf(),
+        diagnostics: Diagnostics::default(),
+        sources: BTreeMap::new(),
+    };
+    let site = loader.run();
+    if let Some(site) = &site {
+        rules::check_site(site, &mut loader.diagnostics);
+    }
+    loader.diagnostics.sort();
+    Loaded {
+        site,
+        diagnostics: loader.diagnostics,
+        sources: loader.sources,
+    }
+}
+
+/// `[a-z0-9][a-z0-9-]*`.
+pub fn valid_slug(slug: &str) -> bool {
+    let mut bytes = slug.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+}
+
+/// A valid slug close to `name`, when one can be made from its letters.
+pub fn suggest_slug(name: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    valid_slug(&out).then_some(out)
+}
+
+/// Hidden files and the temp files editors leave beside the files they save.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+}
+
+/// The kinds of file an agency folder may hold.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    Agency,
+    Report(i32),
+    Prose(i32),
+    Pdf(i32),
+}
+
+fn classify(name: &str) -> Option<Entry> {
+    if name == "agency.yaml" {
+        return Some(Entry::Agency);
+    }
+    let (stem, ext) = name.split_once('.')?;
+    if stem.len() != 4 || !stem.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year: i32 = stem.parse().ok()?;
+    match ext {
+        "yaml" => Some(Entry::Report(year)),
+        "md" => Some(Entry::Prose(year)),
+        "pdf" => Some(Entry::Pdf(year)),
+        _ => None,
+    }
+}
+
+/// What to tell a clerk about a file the generator does not know.
+fn unknown_file_help(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if let Some((stem, ext)) = lower.split_once('.') {
+        let fixed = match ext {
+            "yml" | "yaml.txt" => Some(format!("{stem}.yaml")),
+            "markdown" | "md.txt" | "txt" => Some(format!("{stem}.md")),
+            _ => None,
+        };
+        if let Some(fixed) = fixed
+            && classify(&fixed).is_some()
+            && fixed != name
+        {
+            return format!("rename it to {fixed}");
+        }
+        if ext.ends_with("bak") || ext.ends_with("orig") || ext.ends_with("old") {
+            return "a backup copy? move it out of content/".to_string();
+        }
+        if classify(&lower).is_some() {
+            return format!("file names are lowercase: rename it to {lower}");
+        }
+    }
+    "an agency folder holds agency.yaml and <year>.yaml, <year>.md, <year>.pdf (e.g. 2024.yaml)"
+        .to_string()
+}
+
+struct Loader {
+    root: PathBuf,
+    diagnostics: Diagnostics,
+    sources: BTreeMap<PathBuf, String>,
+}
+
+/// One agency folder's files, by kind.
+#[derive(Default)]
+struct Folder {
+    agency: Option<PathBuf>,
+    reports: BTreeMap<i32, PathBuf>,
+    prose: BTreeMap<i32, PathBuf>,
+    pdfs: BTreeMap<i32, PathBuf>,
+}
+
+impl Loader {
+    fn run(&mut self) -> Option<Site> {
+        let config = self.load_config()?;
+        let folders = self.walk_content();
+        let mut agencies = BTreeMap::new();
+        let mut reports = Vec::new();
+        for (slug, folder) in &folders {
+            let Some(agency_file) = &folder.agency else {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "agency",
+                        &Path::new("content").join(slug),
+                        None,
+                        format!("agency folder `{slug}` has no agency.yaml"),
+                    )
+                    .with_help("create it with `name:` and `category:` (`gongkai new` does this for a new agency)"),
+                );
+                continue;
+            };
+            let Some(agency) = self.load_agency(agency_file, slug, &config) else {
+                continue;
+            };
+            for (&year, file) in &folder.reports {
+                if let Some(mut report) = self.load_report(file, slug, year) {
+                    if let Some(md) = folder.prose.get(&year) {
+                        report.prose = self.load_prose(md, report.draft);
+                    } else {
+                        self.diagnostics.push(Diagnostic::warning(
+                            "prose",
+                            file,
+                            None,
+                            format!(
+                                "no {year}.md beside {year}.yaml: the page shows the tables only"
+                            ),
+                        ));
+                    }
+                    report.has_pdf = folder.pdfs.contains_key(&year);
+                    reports.push(report);
+                } else if let Some(md) = folder.prose.get(&year) {
+                    // Still check the prose, so all problems show in one run.
+                    self.load_prose(md, false);
+                }
+            }
+            for (year, file) in folder.prose.iter().chain(&folder.pdfs) {
+                if !folder.reports.contains_key(year) {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "orphan",
+                            file,
+                            None,
+                            format!(
+                                "{} has no {year}.yaml beside it",
+                                file.file_name().unwrap_or_default().to_string_lossy()
+                            ),
+                        )
+                        .with_help(format!(
+                            "a report is its numbers in {year}.yaml; create it with `gongkai new {slug} {year}`"
+                        )),
+                    );
+                }
+            }
+            agencies.insert(slug.clone(), agency);
+        }
+        self.check_duplicates(&agencies, &reports);
+        reports.sort_by(|a, b| (&a.agency, a.year).cmp(&(&b.agency, b.year)));
+        Some(Site {
+            root: self.root.clone(),
+            config,
+            agencies,
+            reports,
+        })
+    }
+
+    /// Reads a file as UTF-8 text, keeping it for source snippets.
+    /// Non-UTF-8, UTF-16 and empty files are diagnostics.
+    fn read(&mut self, rel: &Path) -> Option<String> {
+        let bytes = match std::fs::read(self.root.join(rel)) {
+            Ok(b) => b,
+            Err(err) => {
+                self.diagnostics.push(Diagnostic::error(
+                    "io",
+                    rel,
+                    None,
+                    format!("cannot read: {err}"),
+                ));
+                return None;
+            }
+        };
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "encoding",
+                    rel,
+                    None,
+                    "the file is saved as UTF-16; it must be UTF-8".to_string(),
+                )
+                .with_help("in your editor, save it with the encoding \"UTF-8\""),
+            );
+            return None;
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(err) => {
+                let valid = err.utf8_error().valid_up_to();
+                let bytes = err.as_bytes();
+                let before = String::from_utf8_lossy(&bytes[..valid]);
+                let line = before.matches('\n').count() as u32 + 1;
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                let column = before[line_start..].chars().count() as u32 + 1;
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "encoding",
+                        rel,
+                        Some(Span {
+                            line,
+                            column,
+                            offset: 0,
+                            len: 0,
+                        }),
+                        format!(
+                            "not valid UTF-8 (byte 0x{:02X}); the file may be saved as GBK/GB18030",
+                            bytes[valid]
+                        ),
+                    )
+                    .with_help("save it with the encoding \"UTF-8\""),
+                );
+                return None;
+            }
+        };
+        self.sources.insert(rel.to_path_buf(), text.clone());
+        Some(text)
+    }
+
+    /// Reads a YAML file into a node tree; syntax errors and empty files
+    /// are diagnostics.
+    fn read_yaml(&mut self, rel: &Path, what: &str) -> Option<yaml::Node> {
+        let text = self.read(rel)?;
+        let body = text.trim_start_matches('\u{feff}');
+        let blank = body
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        if blank {
+            self.diagnostics.push(
+                Diagnostic::error("empty", rel, None, format!("the file is empty: {what}"))
+                    .with_help("`gongkai new AGENCY YEAR` writes a complete report to start from"),
+            );
+            return None;
+        }
+        match yaml::parse(&text) {
+            Ok(node) => Some(node),
+            Err(err) => {
+                self.diagnostics.push(Diagnostic::error(
+                    "yaml",
+                    rel,
+                    Some(err.span),
+                    format!("invalid YAML: {}", err.message),
+                ));
+                None
+            }
+        }
+    }
+
+    fn load_config(&mut self) -> Option<Config> {
+        let rel = Path::new("site.toml");
+        if !self.root.join(rel).is_file() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "config",
+                    rel,
+                    None,
+                    format!("no site.toml in {}", self.root.display()),
+                )
+                .with_help("run gongkai in a site folder, pass --root DIR, or create one with `gongkai init DIR`"),
+            );
+            return None;
+        }
+        let text = self.read(rel)?;
+        let body = text.trim_start_matches('\u{feff}');
+        let mut cx = FileCx::new(rel);
+        let config = config::parse_config(&mut cx, body, text.len() - body.len());
+        self.diagnostics.extend(cx.diagnostics);
+        config
+    }
+
+    /// Walks `content/`, sorting its files into agency folders; anything
+    /// else is an error (hidden and editor temp files excepted).
+    fn walk_content(&mut self) -> BTreeMap<String, Folder> {
+        let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
+        let content = self.root.join("content");
+        if !content.is_dir() {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "content",
+                    Path::new("content"),
+                    None,
+                    "no content/ folder: the site has no agencies yet".to_string(),
+                )
+                .with_help("add one with `gongkai new AGENCY YEAR --name NAME --category KEY`"),
+            );
+            return folders;
+        }
+        let walker = WalkDir::new(&content)
+            .min_depth(1)
+            .max_depth(2)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_ignored(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .and_then(|p| p.strip_prefix(&self.root).ok())
+                        .unwrap_or(Path::new("content"))
+                        .to_path_buf();
+                    self.diagnostics.push(Diagnostic::error(
+                        "io",
+                        &path,
+                        None,
+                        format!("cannot read: {err}"),
+                    ));
+                    continue;
+                }
+            };
+            let rel = entry
+                .path()
+                .strip_prefix(&self.root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            let name = entry.file_name().to_string_lossy().to_string();
+            let is_dir = entry.file_type().is_dir();
+            if entry.depth() == 1 {
+                if !is_dir {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "unknown-file",
+                            &rel,
+                            None,
+                            format!("unexpected file `{name}` in content/"),
+                        )
+                        .with_help(
+                            "content/ holds one folder per agency: content/<agency>/<year>.yaml",
+                        ),
+                    );
+                    continue;
+                }
+                if !valid_slug(&name) {
+                    let help = match suggest_slug(&name) {
+                        Some(s) => format!("rename the folder to `{s}`"),
+                        None => {
+                            "rename the folder to the agency's name in pinyin, e.g. `zhongtongjie`"
+                                .to_string()
+                        }
+                    };
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "slug",
+                            &rel,
+                            None,
+                            format!(
+                                "agency folder `{name}` is not a valid slug: use lowercase letters a-z, digits and '-', starting with a letter or digit"
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                }
+                folders.entry(name).or_default();
+                continue;
+            }
+            let slug = rel
+                .components()
+                .nth(1)
+                .map(|c| c.as_os_str().to_string_lossy().to_string())
+                .unwrap_or_default();
+            if is_dir {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "unknown-file",
+                        &rel,
+                        None,
+                        format!("unexpected folder `{name}` inside agency folder `{slug}`"),
+                    )
+                    .with_help("an agency folder holds files only: agency.yaml and <year>.yaml, <year>.md, <year>.pdf"),
+                );
+                continue;
+            }
+            let folder = folders.entry(slug).or_default();
+            match classify(&name) {
+                Some(Entry::Agency) => folder.agency = Some(rel),
+                Some(Entry::Report(y)) => {
+                    folder.reports.insert(y, rel);
+                }
+                Some(Entry::Prose(y)) => {
+                    folder.prose.insert(y, rel);
+                }
+                Some(Entry::Pdf(y)) => {
+                    folder.pdfs.insert(y, rel);
+                }
+                None => self.diagnostics.push(
+                    Diagnostic::error("unknown-file", &rel, None, format!("unknown file `{name}`"))
+                        .with_help(unknown_file_help(&name)),
+                ),
+            }
+        }
+        folders
+    }
+
+    fn load_agency(&mut self, rel: &Path, slug: &str, config: &Config) -> Option<Agency> {
+        let node = self.read_yaml(rel, "expected `name:` and `category:`")?;
+        let mut cx = FileCx::new(rel);
+        let agency = config::parse_agency(&mut cx, &node, slug, config);
+        let ok = !cx.has_errors();
+        self.diagnostics.extend(cx.diagnostics);
+        agency.filter(|_| ok)
+    }
+
+    fn load_report(&mut self, rel: &Path, slug: &str, year: i32) -> Option<Report> {
+        let node = self.read_yaml(
+            rel,
+            "expected the report's year, active, requests and reviews",
+        )?;
+        let mut cx = FileCx::new(rel);
+        let report = report::parse(&mut cx, &node, slug, year);
+        // A draft is checked with warnings only.
+        let draft = report.as_ref().is_some_and(|r| r.draft) || is_draft(&node);
+        for mut d in cx.diagnostics {
+            if draft {
+                d.severity = crate::diagnostics::Severity::Warning;
+            }
+            self.diagnostics.push(d);
+        }
+        report
+    }
+
+    fn load_prose(&mut self, rel: &Path, draft: bool) -> Option<crate::model::Prose> {
+        let text = self.read(rel)?;
+        let body = text.trim_start_matches('\u{feff}');
+        let bom = text.len() - body.len();
+        let mut cx = FileCx::new(rel);
+        let prose = prose::parse(&mut cx, body);
+        for mut d in cx.diagnostics {
+            if let Some(span) = d.span.as_mut() {
+                span.offset += bom;
+            }
+            if draft {
+                d.severity = crate::diagnostics::Severity::Warning;
+            }
+            self.diagnostics.push(d);
+        }
+        Some(prose)
+    }
+
+    /// The same agency in two folders, and so the same report twice.
+    fn check_duplicates(&mut self, agencies: &BTreeMap<String, Agency>, reports: &[Report]) {
+        let mut by_name: BTreeMap<&str, &Agency> = BTreeMap::new();
+        for agency in agencies.values() {
+            match by_name.get(agency.name.as_str()) {
+                Some(first) => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "duplicate",
+                            &agency.file,
+                            Some(agency.name_span),
+                            format!(
+                                "agency {} is already content/{}/ ({})",
+                                agency.name,
+                                first.slug,
+                                first.file.display()
+                            ),
+                        )
+                        .with_help("keep one folder per agency and move its reports there"),
+                    );
+                    for report in reports.iter().filter(|r| r.agency == agency.slug) {
+                        if reports
+                            .iter()
+                            .any(|r| r.agency == first.slug && r.year == report.year)
+                        {
+                            self.diagnostics.push(Diagnostic::error(
+                                "duplicate",
+                                &report.file,
+                                None,
+                                format!(
+                                    "duplicate report: {} {} is also content/{}/{}.yaml",
+                                    agency.name, report.year, first.slug, report.year
+                                ),
+                            ));
+                        }
+                    }
+                }
+                None => {
+                    by_name.insert(&agency.name, agency);
+                }
+            }
+        }
+    }
+}
+
+/// `draft: true` read straight from the tree, for reports too broken to load.
+fn is_draft(node: &yaml::Node) -> bool {
+    node.as_map().is_some_and(|entries| {
+        entries.iter().any(|(k, v)| {
+            matches!(&k.kind, yaml::Kind::Str(s) if s == "draft")
+                && matches!(v.kind, yaml::Kind::Bool(true))
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(valid_slug("zhongtongjie"));
+        assert!(valid_slug("shanghai-bgt"));
+        assert!(!valid_slug("-a"));
+        assert!(!valid_slug("ZhongTong"));
+        assert!(!valid_slug("中同街"));
+        assert_eq!(
+            suggest_slug("ZhongTong Jie").as_deref(),
+            Some("zhongtong-jie")
+        );
+        assert_eq!(
+            suggest_slug("shanghai_bgt").as_deref(),
+            Some("shanghai-bgt")
+        );
+        assert_eq!(suggest_slug("中同街"), None);
+    }
+
+    #[test]
+    fn files() {
+        assert_eq!(classify("2024.yaml"), Some(Entry::Report(2024)));
+        assert_eq!(classify("2024.yml"), None);
+        assert_eq!(classify("2024.yaml.bak"), None);
+        assert_eq!(unknown_file_help("2024.yml"), "rename it to 2024.yaml");
+        assert!(unknown_file_help("2024.yaml.bak").contains("backup"));
+        assert!(is_ignored(".2024.yaml.swp") && is_ignored("4913") && is_ignored("#a#"));
+    }
+}

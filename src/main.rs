@@ -1,0 +1,85 @@
+//! The `gongkai` binary: parses arguments, runs a library command, and turns
+//! diagnostics and errors into reports for the terminal (miette).
+
+mod cli;
+mod report;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use cli::{Cli, Command, FormatArg};
+use gongkai::commands;
+use gongkai::model::Format;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    match run(cli.command, &root) {
+        Ok(code) => code,
+        Err(err) => {
+            report::error(&err);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
+    match command {
+        Command::Init { dir } => {
+            let files = commands::init(&dir)?;
+            println!("created a new site in {}:", dir.display());
+            for f in files {
+                println!("  {}", f.display());
+            }
+            println!("next: cd {} && gongkai check", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { deny_warnings } => {
+            let loaded = commands::check(root);
+            report::diagnostics(&loaded);
+            let d = &loaded.diagnostics;
+            if let Some(site) = &loaded.site {
+                eprintln!(
+                    "checked {} report(s) of {} agenc{}: {} error(s), {} warning(s)",
+                    site.reports.len(),
+                    site.agencies.len(),
+                    if site.agencies.len() == 1 { "y" } else { "ies" },
+                    d.error_count(),
+                    d.warning_count()
+                );
+            }
+            let failed = d.has_errors() || (deny_warnings && d.warning_count() > 0);
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::New {
+            agency,
+            year,
+            name,
+            category,
+            format,
+        } => {
+            let files = commands::new_report(
+                root,
+                &commands::NewReport {
+                    agency,
+                    year,
+                    name,
+                    category,
+                    format: format.map(|f| match f {
+                        FormatArg::F2019 => Format::F2019,
+                        FormatArg::F2021 => Format::F2021,
+                    }),
+                },
+            )?;
+            for f in files {
+                println!("created {}", f.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
