@@ -32,6 +32,15 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Check, then build the site into its output folder (atomically).
+    Build {
+        /// Output folder, relative to the current folder (default: output_dir of site.toml).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Print the time of each build phase.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Scaffold a draft report (and the agency, if new). Never overwrites.
     New {
         /// The agency's slug: its folder under content/ (e.g. zhongtongjie).

@@ -30,6 +30,10 @@ pub enum Error {
     NewAgencyNeedsName(String),
     #[error("unknown category `{key}`; the categories of site.toml are: {known}")]
     UnknownCategory { key: String, known: String },
+    #[error("refusing to write the site into {}: {why}", path.display())]
+    UnsafeOutput { path: PathBuf, why: String },
+    #[error("template error: {0}")]
+    Template(String),
     /// The site could not be loaded well enough to act on.
     #[error("the site has {} error(s)", .0.error_count())]
     Invalid(Diagnostics),

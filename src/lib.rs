@@ -7,13 +7,19 @@
 //! - [`model`]: the report, the two official table layouts, exact numbers, the rules;
 //! - [`load`]: the content folder → the model, with a position for every cell;
 //! - [`diagnostics`]: problems with file, line, column and rule;
-//! - [`commands`]: `check`, `new`, `init` as library functions.
+//! - [`aggregate`]: district sums, key figures, publication status;
+//! - [`render`]: pages as parallel jobs, tables, charts, data downloads;
+//! - [`output`]: the atomic swap of the output folder;
+//! - [`commands`]: `check`, `new`, `init`, `build` as library functions.
 
+pub mod aggregate;
 pub mod commands;
 pub mod diagnostics;
 mod error;
 pub mod load;
 pub mod model;
+pub mod output;
+pub mod render;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 pub use error::{Error, Result};

@@ -56,6 +56,37 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Build { output, timings } => {
+            let result = commands::build(root, output);
+            let (loaded, summary) = match result {
+                Ok(done) => done,
+                Err(gongkai::Error::Invalid(diagnostics)) => {
+                    let loaded = commands::check(root);
+                    report::diagnostics(&loaded);
+                    eprintln!(
+                        "build refused: {} error(s); the previous output is left untouched",
+                        diagnostics.error_count()
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+                Err(e) => return Err(e),
+            };
+            report::diagnostics(&loaded);
+            if timings {
+                for (phase, time) in &summary.timings {
+                    eprintln!("  {phase:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
+            eprintln!(
+                "built {} page(s), {} file(s), {} bytes into {} ({} warning(s))",
+                summary.pages,
+                summary.files,
+                summary.bytes,
+                summary.output.display(),
+                loaded.diagnostics.warning_count()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New {
             agency,
             year,

@@ -7,11 +7,30 @@ mod new;
 pub use init::init;
 pub use new::{NewReport, agency_yaml, new_report, prose_md, report_yaml};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
 
 use crate::load::{Loaded, load};
 
 /// Loads and validates the whole site; the caller decides how to report.
 pub fn check(root: &Path) -> Loaded {
     load(root)
+}
+
+/// Checks, then builds. Content with errors is refused (the diagnostics
+/// are in the error); warnings are returned with the summary.
+pub fn build(
+    root: &Path,
+    output: Option<PathBuf>,
+) -> Result<(Loaded, crate::render::BuildSummary)> {
+    let loaded = load(root);
+    if loaded.diagnostics.has_errors() {
+        return Err(Error::Invalid(loaded.diagnostics));
+    }
+    let Some(site) = &loaded.site else {
+        return Err(Error::Invalid(loaded.diagnostics));
+    };
+    let summary = crate::render::build(site, &crate::render::BuildOptions { output })?;
+    Ok((loaded, summary))
 }

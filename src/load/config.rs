@@ -15,6 +15,7 @@ struct RawConfig {
     theme: Option<String>,
     output_dir: Option<String>,
     language: Option<String>,
+    minify: Option<bool>,
     categories: Option<Vec<RawCategory>>,
     #[serde(default)]
     footer: RawFooter,
@@ -140,6 +141,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
+        minify: raw.minify.unwrap_or(true),
         categories,
         footer: Footer {
             organizer: raw.footer.organizer,

@@ -26,6 +26,8 @@ pub struct Config {
     pub theme: String,
     pub output_dir: String,
     pub language: String,
+    /// Minify the HTML (`minify = false` in site.toml turns it off).
+    pub minify: bool,
     pub categories: Vec<Category>,
     pub footer: Footer,
 }

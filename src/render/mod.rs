@@ -1,0 +1,803 @@
+//! Rendering: the loaded site → every page and download of the portal.
+//!
+//! Pages are a flat list of independent jobs rendered in parallel (rayon);
+//! view models are computed here, ready-made, so templates stay thin.
+//! Each phase is timed for `build --timings`.
+
+mod charts;
+mod data;
+pub mod markdown;
+pub mod tables;
+mod theme;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::aggregate::{self, Aggregate, KeyFigures};
+use crate::error::{Error, Result};
+use crate::model::{ProseKind, Report, Site, rules};
+use crate::output::{self, Staging};
+
+pub use theme::Theme;
+
+/// What a build did, and how long each phase took.
+#[derive(Debug, Default)]
+pub struct BuildSummary {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Output folder; default `output_dir` of site.toml, relative to the root.
+    pub output: Option<PathBuf>,
+}
+
+/// Builds the site into its output folder, atomically.
+pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| site.root.join(&site.config.output_dir));
+    output::check_target(&site.root, &output)?;
+    let theme = Theme::load(&site.root, &site.config.theme)?;
+    lap("templates", &mut timings);
+
+    let ctx = SiteContext::new(site);
+    lap("aggregate", &mut timings);
+
+    let jobs = ctx.jobs();
+    let pages: Vec<(PathBuf, String)> = jobs
+        .par_iter()
+        .map(|job| ctx.render(&theme, job))
+        .collect::<Result<_>>()?;
+    lap("render", &mut timings);
+
+    let minify = site.config.minify;
+    let pages: Vec<(PathBuf, Vec<u8>)> = pages
+        .into_par_iter()
+        .map(|(path, html)| {
+            let bytes = if minify {
+                minify_html(html.as_bytes())
+            } else {
+                html.into_bytes()
+            };
+            (path, bytes)
+        })
+        .collect();
+    lap("minify", &mut timings);
+
+    let mut files: Vec<(PathBuf, Vec<u8>)> = ctx.data_files();
+    files.extend(theme.static_files(&site.root)?);
+    lap("data", &mut timings);
+
+    let staging = Staging::new(&output)?;
+    let page_count = pages.len();
+    let all: Vec<&(PathBuf, Vec<u8>)> = pages.iter().chain(files.iter()).collect();
+    all.par_iter()
+        .map(|(path, bytes)| staging.write(path, bytes))
+        .collect::<Result<Vec<()>>>()?;
+    for report in &ctx.reports {
+        if report.has_pdf {
+            let from = site
+                .root
+                .join("content")
+                .join(&report.agency)
+                .join(format!("{}.pdf", report.year));
+            let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+            staging.write(
+                &Path::new(&report.year.to_string())
+                    .join(&report.agency)
+                    .join(format!("{}.pdf", report.year)),
+                &bytes,
+            )?;
+        }
+    }
+    let bytes = all.iter().map(|(_, b)| b.len()).sum();
+    staging.commit()?;
+    lap("write", &mut timings);
+
+    Ok(BuildSummary {
+        output,
+        pages: page_count,
+        files: all.len(),
+        bytes,
+        timings,
+    })
+}
+
+fn minify_html(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        minify_js: false,
+        minify_css: true,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html, &cfg)
+}
+
+/// One page to render.
+#[derive(Clone, Debug)]
+pub enum Job {
+    Home,
+    Agencies,
+    NotFound,
+    Year(i32),
+    Agency(String),
+    Report(usize),
+}
+
+/// Everything computed once and shared by all jobs.
+struct SiteContext<'a> {
+    site: &'a Site,
+    /// Non-draft reports.
+    reports: Vec<&'a Report>,
+    years: BTreeMap<i32, Vec<&'a Report>>,
+    year_set: BTreeSet<i32>,
+    totals: BTreeMap<i32, Aggregate>,
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    language: &'a str,
+    base_url: Option<&'a str>,
+    footer: FooterView<'a>,
+}
+
+#[derive(Serialize)]
+struct FooterView<'a> {
+    organizer: Option<&'a str>,
+    contact: Option<&'a str>,
+    site_id_code: Option<&'a str>,
+    icp: Option<&'a str>,
+    police_record: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ProseView {
+    numeral: &'static str,
+    title: String,
+    html: String,
+}
+
+#[derive(Serialize)]
+struct ReportView {
+    agency: String,
+    agency_name: String,
+    year: i32,
+    title: String,
+    index_number: Option<String>,
+    published: Option<String>,
+    notices: Vec<String>,
+    preamble: String,
+    before: Vec<ProseView>,
+    after: Vec<ProseView>,
+    active: tables::Table,
+    requests: tables::Table,
+    reviews: tables::Table,
+    pdf: bool,
+    other_years: Vec<i32>,
+}
+
+#[derive(Serialize)]
+struct StatusRow {
+    name: String,
+    href: Option<String>,
+    year: i32,
+    status: String,
+    status_key: &'static str,
+    figures: Option<KeyFigures>,
+}
+
+#[derive(Serialize)]
+struct Group<T> {
+    name: String,
+    rows: Vec<T>,
+}
+
+#[derive(Serialize)]
+struct AgencyLink {
+    slug: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct CategoryAgencies {
+    name: String,
+    agencies: Vec<AgencyLink>,
+}
+
+#[derive(Serialize)]
+struct CategoryTables {
+    name: String,
+    reports: usize,
+    requests: tables::Table,
+    reviews: tables::Table,
+}
+
+#[derive(Serialize)]
+struct YearView {
+    year: i32,
+    expected: usize,
+    published: usize,
+    late: usize,
+    missing: usize,
+    groups: Vec<Group<StatusRow>>,
+    active: Vec<tables::Table>,
+    requests: tables::Table,
+    reviews: tables::Table,
+    categories: Vec<CategoryTables>,
+}
+
+#[derive(Serialize)]
+struct TrendRow {
+    year: i32,
+    reports: usize,
+    figures: KeyFigures,
+}
+
+#[derive(Serialize)]
+struct LatestView {
+    year: i32,
+    expected: usize,
+    published: usize,
+    figures: KeyFigures,
+    absent: Vec<StatusRow>,
+}
+
+#[derive(Serialize)]
+struct HomeView {
+    latest: Option<LatestView>,
+    trend: Vec<TrendRow>,
+    chart: Option<String>,
+}
+
+#[derive(Serialize)]
+struct AgencyView {
+    name: String,
+    category: String,
+    years: Vec<StatusRow>,
+    chart: Option<String>,
+}
+
+impl<'a> SiteContext<'a> {
+    fn new(site: &'a Site) -> Self {
+        let years = aggregate::years(site);
+        let reports: Vec<&Report> = site.reports.iter().filter(|r| !r.draft).collect();
+        let totals = years
+            .iter()
+            .filter_map(|(y, rs)| aggregate::sum(rs).map(|a| (*y, a)))
+            .collect();
+        SiteContext {
+            site,
+            year_set: years.keys().copied().collect(),
+            years,
+            reports,
+            totals,
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let mut jobs = vec![Job::Home, Job::Agencies, Job::NotFound];
+        jobs.extend(self.year_set.iter().map(|y| Job::Year(*y)));
+        jobs.extend(self.site.agencies.keys().map(|s| Job::Agency(s.clone())));
+        jobs.extend((0..self.reports.len()).map(Job::Report));
+        jobs
+    }
+
+    fn base_context(&self, root: &str, page_title: &str) -> Context {
+        let c = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &c.title,
+                language: &c.language,
+                base_url: c.base_url.as_deref(),
+                footer: FooterView {
+                    organizer: c.footer.organizer.as_deref(),
+                    contact: c.footer.contact.as_deref(),
+                    site_id_code: c.footer.site_id_code.as_deref(),
+                    icp: c.footer.icp.as_deref(),
+                    police_record: c.footer.police_record.as_deref(),
+                },
+            },
+        );
+        ctx.insert("root", root);
+        ctx.insert("page_title", page_title);
+        let nav: Vec<i32> = self.year_set.iter().rev().copied().collect();
+        ctx.insert("nav_years", &nav);
+        ctx
+    }
+
+    fn render(&self, theme: &Theme, job: &Job) -> Result<(PathBuf, String)> {
+        let (path, template, ctx) = match job {
+            Job::Home => {
+                let mut ctx = self.base_context("", &self.site.config.title);
+                ctx.insert("home", &self.home_view());
+                ctx.insert("categories", &self.categories());
+                (PathBuf::from("index.html"), "index.html", ctx)
+            }
+            Job::Agencies => {
+                let mut ctx = self.base_context("../", "机构");
+                ctx.insert("categories", &self.categories());
+                (PathBuf::from("agencies/index.html"), "agencies.html", ctx)
+            }
+            Job::NotFound => {
+                let root = self.site.config.base_url.clone().unwrap_or_default();
+                let ctx = self.base_context(&root, "页面不存在");
+                (PathBuf::from("404.html"), "404.html", ctx)
+            }
+            Job::Year(year) => {
+                let mut ctx = self.base_context("../", &format!("{year}年度"));
+                ctx.insert("year", &self.year_view(*year));
+                (
+                    PathBuf::from(format!("{year}/index.html")),
+                    "year.html",
+                    ctx,
+                )
+            }
+            Job::Agency(slug) => {
+                let agency = &self.site.agencies[slug];
+                let mut ctx = self.base_context("../../", &agency.name);
+                ctx.insert("agency", &self.agency_view(slug));
+                (
+                    PathBuf::from(format!("agencies/{slug}/index.html")),
+                    "agency.html",
+                    ctx,
+                )
+            }
+            Job::Report(i) => {
+                let report = self.reports[*i];
+                let view = self.report_view(report);
+                let mut ctx = self.base_context("../../", &view.title);
+                ctx.insert("report", &view);
+                (
+                    PathBuf::from(format!("{}/{}/index.html", report.year, report.agency)),
+                    "report.html",
+                    ctx,
+                )
+            }
+        };
+        let html = theme
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| Error::Template(format!("{template}: {e}")))?;
+        Ok((path, html))
+    }
+
+    fn agency_name(&self, slug: &str) -> &str {
+        &self.site.agencies[slug].name
+    }
+
+    fn report_view(&self, report: &Report) -> ReportView {
+        let name = self.agency_name(&report.agency).to_string();
+        let prose = |kinds: &[ProseKind]| -> Vec<ProseView> {
+            kinds
+                .iter()
+                .map(|&kind| {
+                    let section = report.prose.as_ref().and_then(|p| p.section(kind));
+                    ProseView {
+                        numeral: kind.numeral(),
+                        title: section.map_or(kind.title().to_string(), |s| s.title.clone()),
+                        html: section.map_or_else(
+                            || "<p class=\"absent\">（本报告未载明）</p>".to_string(),
+                            |s| markdown::to_html(&s.markdown),
+                        ),
+                    }
+                })
+                .collect()
+        };
+        let notices = if report.as_published {
+            let mut found: Vec<String> = rules::arithmetic(report)
+                .into_iter()
+                .map(|f| format!("{}（{}）", f.message, f.rule))
+                .collect();
+            if let Some(prev) = self.site.report(&report.agency, report.year - 1) {
+                found.extend(
+                    rules::x1(report, prev)
+                        .into_iter()
+                        .map(|f| format!("{}（{}）", f.message, f.rule)),
+                );
+            }
+            found
+        } else {
+            Vec::new()
+        };
+        let other_years = self
+            .reports
+            .iter()
+            .filter(|r| r.agency == report.agency && r.year != report.year)
+            .map(|r| r.year)
+            .collect();
+        ReportView {
+            agency: report.agency.clone(),
+            agency_name: name.clone(),
+            year: report.year,
+            title: format!("{name}{}年政府信息公开工作年度报告", report.year),
+            index_number: report.index_number.clone(),
+            published: report.published.map(|d| d.to_string()),
+            notices,
+            preamble: report
+                .prose
+                .as_ref()
+                .map(|p| markdown::to_html(&p.preamble))
+                .unwrap_or_default(),
+            before: prose(&[ProseKind::Overview]),
+            after: prose(&[ProseKind::Problems, ProseKind::Other]),
+            active: tables::active(
+                &report.active,
+                report.format,
+                &format!("表一 主动公开政府信息情况（{}年格式）", report.format),
+            ),
+            requests: tables::requests(&report.requests, "表二 收到和处理政府信息公开申请情况"),
+            reviews: tables::reviews(&report.reviews, "表三 政府信息公开行政复议、行政诉讼情况"),
+            pdf: report.has_pdf,
+            other_years,
+        }
+    }
+
+    fn status_row(&self, slug: &str, year: i32, root: &str) -> StatusRow {
+        let agency = &self.site.agencies[slug];
+        let status = aggregate::status(self.site, agency, year);
+        let report = self.site.report(slug, year).filter(|r| !r.draft);
+        StatusRow {
+            name: agency.display_name().to_string(),
+            href: report.map(|_| format!("{root}{year}/{slug}/index.html")),
+            year,
+            status: status.label(),
+            status_key: status.key(),
+            figures: report.map(|r| aggregate::key_figures(&r.requests, &r.reviews)),
+        }
+    }
+
+    /// Agencies by category, in the categories' order, then `order`, then slug.
+    fn agencies_by_category(&self) -> Vec<(String, Vec<&'a crate::model::Agency>)> {
+        self.site
+            .config
+            .categories
+            .iter()
+            .map(|c| {
+                let mut list: Vec<_> = self
+                    .site
+                    .agencies
+                    .values()
+                    .filter(|a| a.category == c.key)
+                    .collect();
+                list.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+                (c.name.clone(), list)
+            })
+            .filter(|(_, list)| !list.is_empty())
+            .collect()
+    }
+
+    fn categories(&self) -> Vec<CategoryAgencies> {
+        self.agencies_by_category()
+            .into_iter()
+            .map(|(name, list)| CategoryAgencies {
+                name,
+                agencies: list
+                    .into_iter()
+                    .map(|a| AgencyLink {
+                        slug: a.slug.clone(),
+                        name: a.display_name().to_string(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn year_rows(&self, year: i32, root: &str) -> Vec<Group<StatusRow>> {
+        self.agencies_by_category()
+            .into_iter()
+            .map(|(name, list)| Group {
+                name,
+                rows: list
+                    .into_iter()
+                    .filter(|a| {
+                        aggregate::expected_years(self.site, a, &self.year_set).contains(&year)
+                            || self.site.report(&a.slug, year).is_some_and(|r| !r.draft)
+                    })
+                    .map(|a| self.status_row(&a.slug, year, root))
+                    .collect(),
+            })
+            .filter(|g| !g.rows.is_empty())
+            .collect()
+    }
+
+    fn year_view(&self, year: i32) -> YearView {
+        let groups = self.year_rows(year, "../");
+        let all: Vec<&StatusRow> = groups.iter().flat_map(|g| &g.rows).collect();
+        let total = &self.totals[&year];
+        let mut categories = Vec::new();
+        for c in &self.site.config.categories {
+            let of: Vec<&Report> = self.years[&year]
+                .iter()
+                .copied()
+                .filter(|r| self.site.agencies[&r.agency].category == c.key)
+                .collect();
+            if of.is_empty() {
+                continue;
+            }
+            if let Some(agg) = aggregate::sum(&of) {
+                categories.push(CategoryTables {
+                    name: c.name.clone(),
+                    reports: of.len(),
+                    requests: tables::requests(
+                        &agg.requests,
+                        &format!("{} · 收到和处理政府信息公开申请情况", c.name),
+                    ),
+                    reviews: tables::reviews(
+                        &agg.reviews,
+                        &format!("{} · 政府信息公开行政复议、行政诉讼情况", c.name),
+                    ),
+                });
+            }
+        }
+        YearView {
+            year,
+            expected: all.len(),
+            published: all.iter().filter(|r| r.status_key != "missing").count(),
+            late: all.iter().filter(|r| r.status_key == "late").count(),
+            missing: all.iter().filter(|r| r.status_key == "missing").count(),
+            groups,
+            active: total
+                .active
+                .iter()
+                .map(|(format, n, rows)| {
+                    tables::active(
+                        rows,
+                        *format,
+                        &format!("全区汇总 · 主动公开政府信息情况（{format}年格式，{n} 份报告）"),
+                    )
+                })
+                .collect(),
+            requests: tables::requests(
+                &total.requests,
+                "全区汇总 · 收到和处理政府信息公开申请情况",
+            ),
+            reviews: tables::reviews(
+                &total.reviews,
+                "全区汇总 · 政府信息公开行政复议、行政诉讼情况",
+            ),
+            categories,
+        }
+    }
+
+    fn trend(&self) -> Vec<TrendRow> {
+        self.totals
+            .iter()
+            .map(|(year, agg)| TrendRow {
+                year: *year,
+                reports: agg.reports,
+                figures: aggregate::key_figures(&agg.requests, &agg.reviews),
+            })
+            .collect()
+    }
+
+    fn home_view(&self) -> HomeView {
+        let trend = self.trend();
+        let latest = self.year_set.iter().max().map(|&year| {
+            let groups = self.year_rows(year, "");
+            let rows: Vec<StatusRow> = groups.into_iter().flat_map(|g| g.rows).collect();
+            LatestView {
+                year,
+                expected: rows.len(),
+                published: rows.iter().filter(|r| r.status_key != "missing").count(),
+                figures: aggregate::key_figures(
+                    &self.totals[&year].requests,
+                    &self.totals[&year].reviews,
+                ),
+                absent: rows
+                    .into_iter()
+                    .filter(|r| matches!(r.status_key, "missing" | "late"))
+                    .collect(),
+            }
+        });
+        let chart = (!trend.is_empty()).then(|| {
+            let years: Vec<i32> = trend.iter().map(|t| t.year).collect();
+            charts::bars(
+                "全区历年政府信息公开申请",
+                &years,
+                &[
+                    charts::Series {
+                        name: "本年新收",
+                        values: trend.iter().map(|t| t.figures.new).collect(),
+                    },
+                    charts::Series {
+                        name: "办结",
+                        values: trend.iter().map(|t| t.figures.closed).collect(),
+                    },
+                    charts::Series {
+                        name: "结转下年",
+                        values: trend.iter().map(|t| t.figures.carried_forward).collect(),
+                    },
+                ],
+            )
+        });
+        HomeView {
+            latest,
+            trend,
+            chart,
+        }
+    }
+
+    fn agency_view(&self, slug: &str) -> AgencyView {
+        let agency = &self.site.agencies[slug];
+        let mut years: BTreeSet<i32> = aggregate::expected_years(self.site, agency, &self.year_set)
+            .into_iter()
+            .collect();
+        years.extend(
+            self.reports
+                .iter()
+                .filter(|r| r.agency == slug)
+                .map(|r| r.year),
+        );
+        let rows: Vec<StatusRow> = years
+            .iter()
+            .map(|&y| self.status_row(slug, y, "../../"))
+            .collect();
+        let with_figures: Vec<&StatusRow> = rows.iter().filter(|r| r.figures.is_some()).collect();
+        let chart = (!with_figures.is_empty()).then(|| {
+            let ys: Vec<i32> = with_figures.iter().map(|r| r.year).collect();
+            let pick = |f: fn(&KeyFigures) -> crate::model::Number| {
+                with_figures
+                    .iter()
+                    .map(|r| r.figures.as_ref().map(f).unwrap_or_default())
+                    .collect()
+            };
+            charts::bars(
+                &format!("{}历年政府信息公开申请", agency.name),
+                &ys,
+                &[
+                    charts::Series {
+                        name: "本年新收",
+                        values: pick(|f| f.new),
+                    },
+                    charts::Series {
+                        name: "办结",
+                        values: pick(|f| f.closed),
+                    },
+                    charts::Series {
+                        name: "结转下年",
+                        values: pick(|f| f.carried_forward),
+                    },
+                ],
+            )
+        });
+        AgencyView {
+            name: agency.name.clone(),
+            category: self
+                .site
+                .config
+                .category(&agency.category)
+                .map_or(agency.category.clone(), |c| c.name.clone()),
+            years: rows,
+            chart,
+        }
+    }
+
+    fn data_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = vec![
+            (
+                PathBuf::from("data/reports.csv"),
+                data::reports_csv(self.site, &self.reports).into_bytes(),
+            ),
+            (
+                PathBuf::from("data/reports.json"),
+                data::reports_json(self.site, &self.reports).into_bytes(),
+            ),
+        ];
+        for report in &self.reports {
+            out.push((
+                PathBuf::from(format!("{}/{}/report.json", report.year, report.agency)),
+                data::report_json(self.site, report).into_bytes(),
+            ));
+        }
+        for (year, agg) in &self.totals {
+            out.push((
+                PathBuf::from(format!("{year}/summary.csv")),
+                data::summary_csv(agg).into_bytes(),
+            ));
+        }
+        let mut robots = String::from("User-agent: *\nAllow: /\n");
+        if let Some(base) = &self.site.config.base_url {
+            robots.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
+            out.push((
+                PathBuf::from("sitemap.xml"),
+                self.sitemap(base).into_bytes(),
+            ));
+            out.push((PathBuf::from("feed.xml"), self.feed(base).into_bytes()));
+        }
+        out.push((PathBuf::from("robots.txt"), robots.into_bytes()));
+        out
+    }
+
+    fn sitemap(&self, base: &str) -> String {
+        let mut urls = vec![
+            format!("{base}index.html"),
+            format!("{base}agencies/index.html"),
+        ];
+        urls.extend(
+            self.year_set
+                .iter()
+                .map(|y| format!("{base}{y}/index.html")),
+        );
+        urls.extend(
+            self.site
+                .agencies
+                .keys()
+                .map(|s| format!("{base}agencies/{s}/index.html")),
+        );
+        urls.extend(
+            self.reports
+                .iter()
+                .map(|r| format!("{base}{}/{}/index.html", r.year, r.agency)),
+        );
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for u in urls {
+            out.push_str(&format!("<url><loc>{}</loc></url>\n", xml_escape(&u)));
+        }
+        out.push_str("</urlset>\n");
+        out
+    }
+
+    /// An Atom feed of reports by publication date (newest first); reports
+    /// without a date are left out, since a feed entry needs one.
+    fn feed(&self, base: &str) -> String {
+        let mut dated: Vec<&&Report> = self
+            .reports
+            .iter()
+            .filter(|r| r.published.is_some())
+            .collect();
+        dated.sort_by(|a, b| (b.published, &a.agency).cmp(&(a.published, &b.agency)));
+        let updated = dated
+            .first()
+            .and_then(|r| r.published)
+            .map(|d| format!("{d}T00:00:00+08:00"))
+            .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".into());
+        let mut out = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<updated>{updated}</updated>\n",
+            xml_escape(&self.site.config.title),
+            xml_escape(base),
+            xml_escape(base)
+        );
+        for r in dated {
+            let url = format!("{base}{}/{}/index.html", r.year, r.agency);
+            let date = r.published.map(|d| d.to_string()).unwrap_or_default();
+            out.push_str(&format!(
+                "<entry><title>{}</title><id>{}</id><link href=\"{}\"/><updated>{date}T00:00:00+08:00</updated></entry>\n",
+                xml_escape(&format!("{}{}年政府信息公开工作年度报告", self.agency_name(&r.agency), r.year)),
+                xml_escape(&url),
+                xml_escape(&url)
+            ));
+        }
+        out.push_str("</feed>\n");
+        out
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
