@@ -226,7 +226,7 @@ fn line(out: &mut String, indent: usize, key: &str, value: &str, comment: &str) 
         out,
         "{:indent$}{:<width$}# {comment}",
         "",
-        format!("{:<22}{value}", format!("{key}:")),
+        format!("{:<21} {value}", format!("{key}:")),
     );
 }
 
