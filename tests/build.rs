@@ -316,3 +316,111 @@ fn drafts_are_left_out_of_pages_and_aggregates() {
     let year = fs::read_to_string(out.join("2023/index.html")).unwrap();
     assert!(year.contains("未公开"), "the agency shows as missing");
 }
+
+#[test]
+fn base_url_adds_sitemap_and_feed_and_minify_can_be_turned_off() {
+    let site = demo_copy();
+    let toml = site.path().join("site.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(
+        &toml,
+        text.replacen(
+            "output_dir",
+            "base_url = \"https://www.example.gov.cn/gknb\"\nminify = false\noutput_dir",
+            1,
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    build(site.path(), &out).unwrap();
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://www.example.gov.cn/gknb/2023/pingtan/index.html</loc>"));
+    let feed = fs::read_to_string(out.join("feed.xml")).unwrap();
+    // Only reports with a publication date, newest first.
+    let pingtan = feed.find("平潭综合实验区2023年").unwrap();
+    let shuyang = feed.find("沭阳县发展和改革局2023年").unwrap();
+    assert!(pingtan < shuyang, "{feed}");
+    assert_eq!(feed.matches("<entry>").count(), 2);
+    let robots = fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://www.example.gov.cn/gknb/sitemap.xml"));
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
+        "not minified"
+    );
+    let not_found = fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(not_found.contains("href=\"https://www.example.gov.cn/gknb/index.html\""));
+}
+
+#[test]
+fn as_published_reports_list_their_inconsistencies() {
+    let site = demo_copy();
+    let file = site.path().join("content/pingtan/2023.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    let text = text
+        .replacen("as_published: false", "as_published: true", 1)
+        .replacen("[80, 1, 0, 0, 0, 0, 81]", "[80, 1, 0, 0, 0, 0, 82]", 1);
+    fs::write(&file, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    build(site.path(), &out).unwrap();
+    let page = fs::read_to_string(out.join("2023/pingtan/index.html")).unwrap();
+    assert!(page.contains("class=notice") || page.contains("class=\"notice\""));
+    assert!(page.contains("一、本年新收政府信息公开申请数量 · 总计 is 82, but 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他 = 80 + 1 + 0 + 0 + 0 + 0 = 81（R2）"), "notice missing");
+    // The figure is shown as published.
+    assert!(page.contains(">82<"));
+}
+
+#[test]
+fn a_site_template_overrides_the_embedded_one_and_static_files_are_copied() {
+    let site = demo_copy();
+    let templates = site.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("404.html"),
+        "{% extends \"base.html\" %}{% block content %}<p>找不到了</p>{% endblock content %}",
+    )
+    .unwrap();
+    fs::create_dir_all(site.path().join("static/img")).unwrap();
+    fs::write(site.path().join("static/img/logo.svg"), "<svg/>").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    build(site.path(), &out).unwrap();
+    assert!(
+        fs::read_to_string(out.join("404.html"))
+            .unwrap()
+            .contains("找不到了")
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("img/logo.svg")).unwrap(),
+        "<svg/>"
+    );
+    // The other pages still come from the embedded theme.
+    assert!(out.join("static/style.css").is_file());
+}
+
+#[test]
+fn report_tables_have_the_official_shape() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    build(&repo(), &out).unwrap();
+    let page = fs::read_to_string(out.join("2023/pingtan/index.html")).unwrap();
+    // 三: 25 rows × 7 columns of figures, the result stub merged over 22 rows,
+    // （三）不予公开 over its 8 rows, the 勾稽关系 note over 3 header rows and columns.
+    assert_eq!(page.matches("data-key=requests.").count(), 175);
+    assert!(page.contains("<th class=group rowspan=22 scope=row>三、本年度办理结果</th>"));
+    assert!(page.contains("<th class=group rowspan=8 scope=row>（三）不予公开</th>"));
+    assert!(page.contains("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"));
+    assert_eq!(page.matches("data-key=reviews.").count(), 15);
+    assert_eq!(page.matches("data-key=active.").count(), 10);
+    assert!(page.contains("data-key=active.fees>5949.088667<"));
+    assert!(page.contains("data-key=requests.new.total>81<"));
+    // 洪泽区 prints （六） as one row: 23 rows, the stub over 20.
+    let hongze = fs::read_to_string(out.join("2024/hongzequ/index.html")).unwrap();
+    assert_eq!(hongze.matches("data-key=requests.").count(), 161);
+    assert!(hongze.contains("rowspan=20"));
+    // 沭阳's blank cells stay blank.
+    let shuyang = fs::read_to_string(out.join("2023/shuyang-fagaiju/index.html")).unwrap();
+    assert!(shuyang.contains("data-key=requests.new.commercial></td>"));
+}
