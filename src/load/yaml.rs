@@ -95,7 +95,12 @@ fn clean_message(text: &str) -> String {
     {
         msg = &rest[pos + 2..];
     }
-    msg.lines().next().unwrap_or("").trim().to_string()
+    let first = msg.lines().next().unwrap_or("").trim();
+    // The position is ours to print; drop the parser's copy of it.
+    match first.rfind(" at line ") {
+        Some(i) if first[i..].contains("column") => first[..i].to_string(),
+        _ => first.to_string(),
+    }
 }
 
 fn span_of(loc: &serde_saphyr::Location, source: &str) -> Span {
