@@ -12,7 +12,12 @@ fn handler() -> GraphicalReportHandler {
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    GraphicalReportHandler::new_themed(theme).with_context_lines(1)
+    // The message starts with `path:line:col`; miette's own copy of it in the
+    // snippet's header counts the column in bytes (wrong after any Chinese
+    // character or a BOM), so it is left out.
+    GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .without_primary_span_start()
 }
 
 /// Prints every diagnostic of a loaded site to stderr.

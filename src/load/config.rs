@@ -89,7 +89,9 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
                             c.key
                         ),
                     );
-                    continue;
+                    // Keep the category (judging no report late), so that
+                    // its agencies are not also reported as unknown.
+                    MonthDay { month: 12, day: 31 }
                 }
             },
         };

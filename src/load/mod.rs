@@ -176,7 +176,8 @@ impl Loader {
                 continue;
             };
             for (&year, file) in &folder.reports {
-                if let Some(mut report) = self.load_report(file, slug, year) {
+                let (report, draft) = self.load_report(file, slug, year);
+                if let Some(mut report) = report {
                     if let Some(md) = folder.prose.get(&year) {
                         report.prose = self.load_prose(md, report.draft);
                     } else {
@@ -192,8 +193,9 @@ impl Loader {
                     report.has_pdf = folder.pdfs.contains_key(&year);
                     reports.push(report);
                 } else if let Some(md) = folder.prose.get(&year) {
-                    // Still check the prose, so all problems show in one run.
-                    self.load_prose(md, false);
+                    // Still check the prose, so all problems show in one run
+                    // (with warnings only, if the report is a draft).
+                    self.load_prose(md, draft);
                 }
             }
             for (year, file) in folder.prose.iter().chain(&folder.pdfs) {
@@ -241,7 +243,12 @@ impl Loader {
                 return None;
             }
         };
-        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        // Without a BOM, UTF-16 shows as NUL bytes (the high byte of every
+        // ASCII character), which no UTF-8 text file holds.
+        if bytes.starts_with(&[0xFF, 0xFE])
+            || bytes.starts_with(&[0xFE, 0xFF])
+            || bytes.contains(&0)
+        {
             self.diagnostics.push(
                 Diagnostic::error(
                     "encoding",
@@ -470,11 +477,14 @@ impl Loader {
         agency.filter(|_| ok)
     }
 
-    fn load_report(&mut self, rel: &Path, slug: &str, year: i32) -> Option<Report> {
-        let node = self.read_yaml(
+    /// Loads a report; also says whether it is a draft, as far as can be read.
+    fn load_report(&mut self, rel: &Path, slug: &str, year: i32) -> (Option<Report>, bool) {
+        let Some(node) = self.read_yaml(
             rel,
             "expected the report's year, active, requests and reviews",
-        )?;
+        ) else {
+            return (None, false);
+        };
         let mut cx = FileCx::new(rel);
         let report = report::parse(&mut cx, &node, slug, year);
         // A draft is checked with warnings only.
@@ -485,7 +495,7 @@ impl Loader {
             }
             self.diagnostics.push(d);
         }
-        report
+        (report, draft)
     }
 
     fn load_prose(&mut self, rel: &Path, draft: bool) -> Option<crate::model::Prose> {

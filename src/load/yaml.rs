@@ -77,7 +77,12 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
                 .map(|loc| span_of(&loc, source))
                 .unwrap_or(Span::start());
             Err(SyntaxError {
-                message: clean_message(&err.without_snippet().to_string()),
+                // The user-facing wording: the default one is for programmers
+                // ("set DuplicateKeyPolicy in Options if acceptable").
+                message: clean_message(
+                    &err.without_snippet()
+                        .render_with_formatter(&serde_saphyr::UserMessageFormatter),
+                ),
                 span,
             })
         }
