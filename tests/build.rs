@@ -3,6 +3,9 @@
 //! atomic output, refusals and sanitised prose.
 
 use std::collections::BTreeMap;
+mod common;
+
+use common::copy_tree;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -18,19 +21,6 @@ fn demo_copy() -> tempfile::TempDir {
     fs::copy(repo().join("site.toml"), dir.path().join("site.toml")).unwrap();
     copy_tree(&repo().join("content"), &dir.path().join("content"));
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &dest);
-        } else {
-            fs::copy(entry.path(), dest).unwrap();
-        }
-    }
 }
 
 /// Every file of a folder, by relative path.

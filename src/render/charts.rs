@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::xml_escape as escape;
 use crate::model::Number;
 
 /// One series of a grouped bar chart.
@@ -92,11 +93,4 @@ pub fn bars(title: &str, years: &[i32], series: &[Series]) -> String {
     }
     svg.push_str("</svg>");
     svg
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

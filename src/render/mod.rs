@@ -795,7 +795,8 @@ impl<'a> SiteContext<'a> {
     }
 }
 
-fn xml_escape(text: &str) -> String {
+/// Escapes text for XML and HTML (feeds, sitemaps, SVG).
+pub(crate) fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
