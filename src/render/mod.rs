@@ -542,11 +542,13 @@ impl<'a> SiteContext<'a> {
                     requests: tables::requests(
                         &agg.requests,
                         &format!("{} · 收到和处理政府信息公开申请情况", c.name),
-                    ),
+                    )
+                    .id_suffix(&c.key),
                     reviews: tables::reviews(
                         &agg.reviews,
                         &format!("{} · 政府信息公开行政复议、行政诉讼情况", c.name),
-                    ),
+                    )
+                    .id_suffix(&c.key),
                 });
             }
         }

@@ -17,6 +17,15 @@ pub struct Table {
     pub body: Vec<Vec<TCell>>,
 }
 
+impl Table {
+    /// Several tables of one kind on a page (the district's and each
+    /// category's) need ids of their own: `requests-street`.
+    pub fn id_suffix(mut self, suffix: &str) -> Self {
+        self.id = format!("{}-{suffix}", self.id);
+        self
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct TCell {
     pub text: String,

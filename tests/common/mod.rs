@@ -249,3 +249,55 @@ pub fn stderr(out: &Output) -> String {
 pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// The real-browser tests need Node.js, `npm ci` in `tests/browser/` and
+/// Debian's `/usr/bin/chromium`. `.ci/run` installs them and sets
+/// `GONGKAI_BROWSER_TESTS=1`, which turns a missing piece into a failure;
+/// without it (a developer machine without Chromium) the tests say why they
+/// did not run and pass.
+pub fn browser_ready() -> bool {
+    let dir = fixtures().join("../browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let missing: Vec<&str> = [
+        (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
+        (!dir.join("node_modules/playwright-core").exists())
+            .then_some("playwright-core (npm ci in tests/browser)"),
+        Command::new("node")
+            .arg("--version")
+            .output()
+            .is_err()
+            .then_some("node"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var_os("GONGKAI_BROWSER_TESTS").is_some_and(|v| v == "1") {
+        panic!(
+            "GONGKAI_BROWSER_TESTS=1 but missing: {}",
+            missing.join(", ")
+        );
+    }
+    eprintln!("browser test not run, missing: {}", missing.join(", "));
+    false
+}
+
+/// Runs `node tests/browser/<script> <args>`; panics with its output unless it exits 0.
+pub fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let dir = fixtures().join("../browser");
+    let out = Command::new("node")
+        .current_dir(&dir)
+        .arg(script)
+        .args(args)
+        .output()
+        .expect("node runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "node {script} failed:\n{text}");
+    text
+}
