@@ -191,6 +191,18 @@ impl Loader {
                         ));
                     }
                     report.has_pdf = folder.pdfs.contains_key(&year);
+                    report.source_hash = {
+                        use std::hash::{Hash, Hasher};
+                        let mut h = std::collections::hash_map::DefaultHasher::new();
+                        self.sources.get(file).hash(&mut h);
+                        folder
+                            .prose
+                            .get(&year)
+                            .map(|md| self.sources.get(md))
+                            .hash(&mut h);
+                        report.has_pdf.hash(&mut h);
+                        h.finish()
+                    };
                     reports.push(report);
                 } else if let Some(md) = folder.prose.get(&year) {
                     // Still check the prose, so all problems show in one run

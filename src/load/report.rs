@@ -141,6 +141,7 @@ pub fn parse(cx: &mut FileCx, root: &Node, agency: &str, file_year: i32) -> Opti
         published_span,
         prose: None,
         has_pdf: false,
+        source_hash: 0,
     };
     for finding in rules::format_warnings(&report, format_span, other_span) {
         cx.warning(finding.rule, finding.span, finding.message);

@@ -132,6 +132,9 @@ pub struct Report {
     pub prose: Option<super::Prose>,
     /// A signed original `<year>.pdf` sits beside the report.
     pub has_pdf: bool,
+    /// A hash of the report's files as read (YAML, Markdown, PDF or not):
+    /// `serve` re-renders only pages whose reports' hashes changed.
+    pub source_hash: u64,
 }
 
 impl Report {

@@ -10,8 +10,10 @@ pub mod markdown;
 pub mod tables;
 mod theme;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -43,81 +45,221 @@ pub struct BuildOptions {
 
 /// Builds the site into its output folder, atomically.
 pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
-    let mut timings = Vec::new();
-    let mut clock = Instant::now();
-    let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
-        timings.push((name, clock.elapsed()));
-        clock = Instant::now();
-    };
+    let mut clock = Clock::new();
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| site.root.join(&site.config.output_dir));
     output::check_target(&site.root, &output)?;
     let theme = Theme::load(&site.root, &site.config.theme)?;
-    lap("templates", &mut timings);
+    clock.lap("templates");
 
-    let ctx = SiteContext::new(site);
-    lap("aggregate", &mut timings);
+    let renderer = Renderer::new(site, &theme);
+    clock.lap("aggregate");
 
-    let jobs = ctx.jobs();
-    let pages: Vec<(PathBuf, String)> = jobs
-        .par_iter()
-        .map(|job| ctx.render(&theme, job))
-        .collect::<Result<_>>()?;
-    lap("render", &mut timings);
+    let mut cache = PageCache::default();
+    let pass = renderer.pages(&mut cache)?;
+    clock.add("render", pass.render);
+    clock.add("minify", pass.minify);
 
-    let minify = site.config.minify;
-    let pages: Vec<(PathBuf, Vec<u8>)> = pages
-        .into_par_iter()
-        .map(|(path, html)| {
-            let bytes = if minify {
-                minify_html(html.as_bytes())
-            } else {
-                html.into_bytes()
-            };
-            (path, bytes)
-        })
-        .collect();
-    lap("minify", &mut timings);
-
-    let mut files: Vec<(PathBuf, Vec<u8>)> = ctx.data_files();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = renderer.data_files();
     files.extend(theme.static_files(&site.root)?);
-    lap("data", &mut timings);
+    clock.lap("data");
 
     let staging = Staging::new(&output)?;
-    let page_count = pages.len();
-    let all: Vec<&(PathBuf, Vec<u8>)> = pages.iter().chain(files.iter()).collect();
+    let page_count = cache.pages.len();
+    let all: Vec<(&Path, &[u8])> = cache
+        .pages
+        .iter()
+        .map(|(p, (_, b))| (p.as_path(), b.as_slice()))
+        .chain(files.iter().map(|(p, b)| (p.as_path(), b.as_slice())))
+        .collect();
     all.par_iter()
         .map(|(path, bytes)| staging.write(path, bytes))
         .collect::<Result<Vec<()>>>()?;
-    for report in &ctx.reports {
-        if report.has_pdf {
-            let from = site
-                .root
-                .join("content")
-                .join(&report.agency)
-                .join(format!("{}.pdf", report.year));
-            let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-            staging.write(
-                &Path::new(&report.year.to_string())
-                    .join(&report.agency)
-                    .join(format!("{}.pdf", report.year)),
-                &bytes,
-            )?;
-        }
+    for (to, from) in renderer.pdfs() {
+        let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
+        staging.write(&to, &bytes)?;
     }
     let bytes = all.iter().map(|(_, b)| b.len()).sum();
+    let files = all.len();
     staging.commit()?;
-    lap("write", &mut timings);
+    clock.lap("write");
 
     Ok(BuildSummary {
         output,
         pages: page_count,
-        files: all.len(),
+        files,
         bytes,
-        timings,
+        timings: clock.laps,
     })
+}
+
+/// Times the phases of a build, one after another.
+struct Clock {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn new() -> Self {
+        Clock {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        self.laps.push((name, self.last.elapsed()));
+        self.last = Instant::now();
+    }
+
+    /// A phase timed elsewhere, which ended just now.
+    fn add(&mut self, name: &'static str, took: Duration) {
+        self.laps.push((name, took));
+        self.last = Instant::now();
+    }
+}
+
+/// Rendered pages kept from one build to the next (by `serve`): each page's
+/// bytes with a fingerprint of everything it was made from, so that a
+/// rebuild renders only the pages whose inputs changed.
+#[derive(Default)]
+pub struct PageCache {
+    pages: HashMap<PathBuf, (u64, Arc<Vec<u8>>)>,
+}
+
+impl PageCache {
+    pub fn get(&self, path: &Path) -> Option<&Arc<Vec<u8>>> {
+        self.pages.get(path).map(|(_, b)| b)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &Arc<Vec<u8>>)> {
+        self.pages.iter().map(|(p, (_, b))| (p, b))
+    }
+
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+}
+
+/// What one rendering pass did.
+#[derive(Debug, Default)]
+pub struct Pass {
+    /// Pages rendered anew (their bytes may still equal the old ones).
+    pub rendered: usize,
+    /// Pages whose bytes changed, appeared or disappeared.
+    pub changed: Vec<PathBuf>,
+    pub render: Duration,
+    pub minify: Duration,
+}
+
+/// A loaded site prepared for rendering: aggregates computed once, shared by
+/// every job.
+pub struct Renderer<'a> {
+    ctx: SiteContext<'a>,
+    theme: &'a Theme,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        Renderer {
+            ctx: SiteContext::new(site),
+            theme,
+        }
+    }
+
+    /// Renders every page whose fingerprint is not the one in `cache`,
+    /// in parallel, and drops pages the site no longer has.
+    pub fn pages(&self, cache: &mut PageCache) -> Result<Pass> {
+        let ctx = &self.ctx;
+        let global = ctx.global_fingerprint(self.theme);
+        let jobs: Vec<(Job, PathBuf, u64)> = ctx
+            .jobs()
+            .into_iter()
+            .map(|job| {
+                let path = ctx.job_path(&job);
+                let print = ctx.job_fingerprint(&job, global);
+                (job, path, print)
+            })
+            .collect();
+        let clock = Instant::now();
+        let todo: Vec<&(Job, PathBuf, u64)> = jobs
+            .iter()
+            .filter(|(_, path, print)| cache.pages.get(path).is_none_or(|(old, _)| old != print))
+            .collect();
+        let html: Vec<String> = todo
+            .par_iter()
+            .map(|(job, _, _)| ctx.render(self.theme, job))
+            .collect::<Result<_>>()?;
+        let render = clock.elapsed();
+        let clock = Instant::now();
+        let minify = ctx.site.config.minify;
+        let bytes: Vec<Vec<u8>> = html
+            .into_par_iter()
+            .map(|html| {
+                if minify {
+                    minify_html(html.as_bytes())
+                } else {
+                    html.into_bytes()
+                }
+            })
+            .collect();
+        let minify = clock.elapsed();
+        let mut changed = Vec::new();
+        for ((_, path, print), bytes) in todo.iter().zip(bytes) {
+            let same = cache.pages.get(path).is_some_and(|(_, old)| **old == bytes);
+            if !same {
+                changed.push(path.clone());
+            }
+            cache.pages.insert(path.clone(), (*print, Arc::new(bytes)));
+        }
+        let live: HashSet<&PathBuf> = jobs.iter().map(|(_, p, _)| p).collect();
+        let gone: Vec<PathBuf> = cache
+            .pages
+            .keys()
+            .filter(|p| !live.contains(p))
+            .cloned()
+            .collect();
+        for path in gone {
+            cache.pages.remove(&path);
+            changed.push(path);
+        }
+        changed.sort();
+        Ok(Pass {
+            rendered: todo.len(),
+            changed,
+            render,
+            minify,
+        })
+    }
+
+    /// The downloads and feeds: data/, report.json, summary.csv, sitemap,
+    /// feed, robots.txt.
+    pub fn data_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        self.ctx.data_files()
+    }
+
+    /// The original PDFs, as (output path, source file).
+    pub fn pdfs(&self) -> Vec<(PathBuf, PathBuf)> {
+        let site = self.ctx.site;
+        self.ctx
+            .reports
+            .iter()
+            .filter(|r| r.has_pdf)
+            .map(|r| {
+                let name = format!("{}.pdf", r.year);
+                (
+                    Path::new(&r.year.to_string()).join(&r.agency).join(&name),
+                    site.root.join("content").join(&r.agency).join(&name),
+                )
+            })
+            .collect()
+    }
 }
 
 fn minify_html(html: &[u8]) -> Vec<u8> {
@@ -301,6 +443,64 @@ impl<'a> SiteContext<'a> {
         jobs
     }
 
+    fn job_path(&self, job: &Job) -> PathBuf {
+        match job {
+            Job::Home => PathBuf::from("index.html"),
+            Job::Agencies => PathBuf::from("agencies/index.html"),
+            Job::NotFound => PathBuf::from("404.html"),
+            Job::Year(year) => PathBuf::from(format!("{year}/index.html")),
+            Job::Agency(slug) => PathBuf::from(format!("agencies/{slug}/index.html")),
+            Job::Report(i) => {
+                let r = self.reports[*i];
+                PathBuf::from(format!("{}/{}/index.html", r.year, r.agency))
+            }
+        }
+    }
+
+    /// What every page shows: the site's settings, the templates, the
+    /// navigation (years) and which agency has which year (statuses, links
+    /// between years).
+    fn global_fingerprint(&self, theme: &Theme) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        theme.fingerprint.hash(&mut h);
+        format!("{:?}", self.site.config).hash(&mut h);
+        for a in self.site.agencies.values() {
+            (&a.slug, &a.name, &a.category).hash(&mut h);
+        }
+        for r in &self.reports {
+            (&r.agency, r.year, r.published).hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// The global fingerprint plus the reports the page shows.
+    fn job_fingerprint(&self, job: &Job, global: u64) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        global.hash(&mut h);
+        match job {
+            Job::Home => self.reports.iter().for_each(|r| r.source_hash.hash(&mut h)),
+            Job::Agencies | Job::NotFound => {}
+            Job::Year(year) => self.years[year]
+                .iter()
+                .for_each(|r| r.source_hash.hash(&mut h)),
+            Job::Agency(slug) => self
+                .reports
+                .iter()
+                .filter(|r| &r.agency == slug)
+                .for_each(|r| r.source_hash.hash(&mut h)),
+            Job::Report(i) => {
+                let r = self.reports[*i];
+                r.source_hash.hash(&mut h);
+                // An as-published report lists its carry-over (X1) breaks.
+                self.site
+                    .report(&r.agency, r.year - 1)
+                    .map(|p| p.source_hash)
+                    .hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+
     fn base_context(&self, root: &str, page_title: &str) -> Context {
         let c = &self.site.config;
         let mut ctx = Context::new();
@@ -326,60 +526,48 @@ impl<'a> SiteContext<'a> {
         ctx
     }
 
-    fn render(&self, theme: &Theme, job: &Job) -> Result<(PathBuf, String)> {
-        let (path, template, ctx) = match job {
+    fn render(&self, theme: &Theme, job: &Job) -> Result<String> {
+        let (template, ctx) = match job {
             Job::Home => {
                 let mut ctx = self.base_context("", &self.site.config.title);
                 ctx.insert("home", &self.home_view());
                 ctx.insert("categories", &self.categories());
-                (PathBuf::from("index.html"), "index.html", ctx)
+                ("index.html", ctx)
             }
             Job::Agencies => {
                 let mut ctx = self.base_context("../", "机构");
                 ctx.insert("categories", &self.categories());
-                (PathBuf::from("agencies/index.html"), "agencies.html", ctx)
+                ("agencies.html", ctx)
             }
             Job::NotFound => {
                 let root = self.site.config.base_url.clone().unwrap_or_default();
                 let ctx = self.base_context(&root, "页面不存在");
-                (PathBuf::from("404.html"), "404.html", ctx)
+                ("404.html", ctx)
             }
             Job::Year(year) => {
                 let mut ctx = self.base_context("../", &format!("{year}年度"));
                 ctx.insert("year", &self.year_view(*year));
-                (
-                    PathBuf::from(format!("{year}/index.html")),
-                    "year.html",
-                    ctx,
-                )
+                ("year.html", ctx)
             }
             Job::Agency(slug) => {
                 let agency = &self.site.agencies[slug];
                 let mut ctx = self.base_context("../../", &agency.name);
                 ctx.insert("agency", &self.agency_view(slug));
-                (
-                    PathBuf::from(format!("agencies/{slug}/index.html")),
-                    "agency.html",
-                    ctx,
-                )
+                ("agency.html", ctx)
             }
             Job::Report(i) => {
                 let report = self.reports[*i];
                 let view = self.report_view(report);
                 let mut ctx = self.base_context("../../", &view.title);
                 ctx.insert("report", &view);
-                (
-                    PathBuf::from(format!("{}/{}/index.html", report.year, report.agency)),
-                    "report.html",
-                    ctx,
-                )
+                ("report.html", ctx)
             }
         };
         let html = theme
             .tera
             .render(template, &ctx)
             .map_err(|e| Error::Template(format!("{template}: {e}")))?;
-        Ok((path, html))
+        Ok(html)
     }
 
     fn agency_name(&self, slug: &str) -> &str {

@@ -42,6 +42,8 @@ pub const STATIC: &[(&str, &str)] = &[
 
 pub struct Theme {
     pub tera: tera::Tera,
+    /// A hash of every template's source: a change re-renders every page.
+    pub fingerprint: u64,
     /// `themes/<name>/` in the site, when it has one.
     dir: Option<PathBuf>,
 }
@@ -82,10 +84,20 @@ impl Theme {
                 }
             }
         }
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            sources.hash(&mut h);
+            h.finish()
+        };
         let mut tera = tera::Tera::new();
         tera.add_raw_templates(sources)
             .map_err(|e| Error::Template(e.to_string()))?;
-        Ok(Theme { tera, dir })
+        Ok(Theme {
+            tera,
+            fingerprint,
+            dir,
+        })
     }
 
     /// Static files: the embedded ones, the theme's `static/`, then the
