@@ -41,6 +41,22 @@ pub enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Preview the site: build it in memory, serve it, rebuild on every
+    /// change and reload the browser; errors show in the page.
+    Serve {
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; 0.0.0.0 shows the preview to the whole network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of OS events (network drives, WSL, some containers).
+        #[arg(long)]
+        poll: bool,
+    },
     /// Scaffold a draft report (and the agency, if new). Never overwrites.
     New {
         /// The agency's slug: its folder under content/ (e.g. zhongtongjie).

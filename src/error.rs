@@ -34,6 +34,8 @@ pub enum Error {
     UnsafeOutput { path: PathBuf, why: String },
     #[error("template error: {0}")]
     Template(String),
+    #[error("serve: {0}")]
+    Serve(String),
     /// The site could not be loaded well enough to act on.
     #[error("the site has {} error(s)", .0.error_count())]
     Invalid(Diagnostics),

@@ -10,6 +10,7 @@
 //! - [`aggregate`]: district sums, key figures, publication status;
 //! - [`render`]: pages as parallel jobs, tables, charts, data downloads;
 //! - [`output`]: the atomic swap of the output folder;
+//! - [`serve`]: the preview server: in-memory site, watch, live reload;
 //! - [`commands`]: `check`, `new`, `init`, `build` as library functions.
 
 pub mod aggregate;
@@ -20,6 +21,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity, Span};
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@ use clap::Parser;
 use cli::{Cli, Command, FormatArg};
 use gongkai::commands;
 use gongkai::model::Format;
+use gongkai::serve::{Notice, ServeOptions, Server};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -87,6 +88,12 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve {
+            port,
+            bind,
+            open,
+            poll,
+        } => serve(root, ServeOptions { bind, port, poll }, open),
         Command::New {
             agency,
             year,
@@ -112,5 +119,82 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+fn serve(root: &std::path::Path, options: ServeOptions, open: bool) -> gongkai::Result<ExitCode> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| gongkai::Error::io(root, e))?;
+    // The terminal gets colour when it can; the browser overlay never.
+    let plain: gongkai::serve::Formatter = std::sync::Arc::new(|l| report::format(l, false));
+    let (server, preview, first) = Server::start(&root, &options, plain)?;
+    match &preview.snapshot.errors {
+        Some(_) => eprintln!("the site has errors; pages show them until they are fixed:"),
+        None => eprintln!(
+            "built {} file(s) in {} ms ({} warning(s))",
+            preview.snapshot.files.len(),
+            first.took.as_millis(),
+            first.warnings
+        ),
+    }
+    if preview.snapshot.errors.is_some() {
+        report::diagnostics(&gongkai::load(&root));
+    }
+    let url = format!("http://{}/", server.addr);
+    // Tests and scripts read this line to find the port.
+    println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+    if options.bind != "127.0.0.1" && options.bind != "localhost" && options.bind != "::1" {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can see the preview",
+            options.bind
+        );
+    }
+    if open {
+        open_browser(&url);
+    }
+    let color = report::color();
+    server.watch(preview, |notice| match notice {
+        Notice::Rebuilt { outcome, cause } => {
+            if outcome.changed.is_empty() {
+                return;
+            }
+            eprintln!(
+                "rebuilt in {} ms: {} page(s) rendered, {} file(s) changed ({})",
+                outcome.took.as_millis(),
+                outcome.rendered,
+                outcome.changed.len(),
+                describe(&cause)
+            );
+        }
+        Notice::Failed { cause, .. } => {
+            eprintln!("not rebuilt ({}): the content has errors", describe(&cause));
+            let loaded = gongkai::load(&root);
+            eprint!("{}", report::format(&loaded, color));
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    match paths {
+        [] => "rescan".to_string(),
+        [one] => one.display().to_string(),
+        [one, rest @ ..] => format!("{} and {} more", one.display(), rest.len()),
+    }
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", url])
+            .spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    if let Err(e) = command {
+        eprintln!("could not open a browser ({e}); open {url} yourself");
     }
 }

@@ -6,8 +6,13 @@ use std::io::IsTerminal;
 use gongkai::{Diagnostic, Error, Loaded, Severity};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 
-fn handler() -> GraphicalReportHandler {
-    let theme = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+/// Colour when stderr is a terminal and NO_COLOR is not set.
+pub fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
@@ -22,17 +27,24 @@ fn handler() -> GraphicalReportHandler {
 
 /// Prints every diagnostic of a loaded site to stderr.
 pub fn diagnostics(loaded: &Loaded) {
-    let handler = handler();
+    eprint!("{}", format(loaded, color()));
+}
+
+/// Every diagnostic of a loaded site as `check` prints it, and the count.
+pub fn format(loaded: &Loaded, color: bool) -> String {
+    let handler = handler(color);
+    let mut all = String::new();
     for d in &loaded.diagnostics {
         let mut out = String::new();
         let text = loaded.source(&d.file).unwrap_or("");
         let rendered = render(&handler, d, text, &mut out);
         if rendered.is_err() || out.is_empty() {
-            eprintln!("{}: {d}", d.severity);
+            all.push_str(&format!("{}: {d}\n", d.severity));
         } else {
-            eprint!("{out}");
+            all.push_str(&out);
         }
     }
+    all
 }
 
 fn render(

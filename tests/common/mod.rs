@@ -301,3 +301,4 @@ pub fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
     assert!(out.status.success(), "node {script} failed:\n{text}");
     text
 }
+pub mod serve;
