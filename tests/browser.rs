@@ -21,3 +21,28 @@ fn demo_site_works_in_a_real_browser() {
         "{report}"
     );
 }
+
+#[test]
+fn a_served_page_follows_edits_in_a_real_browser() {
+    if !common::browser_ready() {
+        return;
+    }
+    let site = common::base_site();
+    let served = common::serve::Served::start(site.path(), &[]);
+    let url = format!("http://{}/", served.addr);
+    let report = common::node(
+        "serve.mjs",
+        &[std::ffi::OsStr::new(&url), site.path().as_os_str()],
+    );
+    for step in [
+        "ok: the report page opens",
+        "ok: an edit shows without being asked to reload",
+        "ok: a broken file shows the overlay with file, line and rule",
+        "ok: fixing it takes the overlay away",
+        "ok: a wrong total names the cell",
+        "ok: a stylesheet edit restyles the page without a reload",
+        "ok: no errors in the page",
+    ] {
+        assert!(report.contains(step), "{report}");
+    }
+}

@@ -37,7 +37,9 @@ export async function launch() {
 export function watch(page) {
   const problems = [];
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+    // A failed load is reported below with its URL.
+    if (m.type() === "error" && !m.text().startsWith("Failed to load resource"))
+      problems.push(`console error: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
   page.on("requestfailed", (r) =>
