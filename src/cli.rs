@@ -57,6 +57,21 @@ pub enum Command {
         #[arg(long)]
         poll: bool,
     },
+    /// Write a synthetic site (benchmarks, tests): AGENCIES × YEARS reports
+    /// that pass every rule.
+    #[command(hide = true)]
+    Generate {
+        /// A new or empty folder.
+        dir: PathBuf,
+        #[arg(long, default_value_t = 200)]
+        agencies: usize,
+        #[arg(long, default_value_t = 5)]
+        years: usize,
+        #[arg(long, default_value_t = 2024)]
+        last_year: i32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Scaffold a draft report (and the agency, if new). Never overwrites.
     New {
         /// The agency's slug: its folder under content/ (e.g. zhongtongjie).

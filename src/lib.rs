@@ -11,12 +11,14 @@
 //! - [`render`]: pages as parallel jobs, tables, charts, data downloads;
 //! - [`output`]: the atomic swap of the output folder;
 //! - [`serve`]: the preview server: in-memory site, watch, live reload;
+//! - [`generate`]: synthetic sites for benchmarks and tests;
 //! - [`commands`]: `check`, `new`, `init`, `build` as library functions.
 
 pub mod aggregate;
 pub mod commands;
 pub mod diagnostics;
 mod error;
+pub mod generate;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -94,6 +94,25 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             open,
             poll,
         } => serve(root, ServeOptions { bind, port, poll }, open),
+        Command::Generate {
+            dir,
+            agencies,
+            years,
+            last_year,
+            seed,
+        } => {
+            let reports = gongkai::generate::generate(
+                &dir,
+                &gongkai::generate::Options {
+                    agencies,
+                    years,
+                    last_year,
+                    seed,
+                },
+            )?;
+            println!("wrote {reports} report(s) into {}", dir.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::New {
             agency,
             year,

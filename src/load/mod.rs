@@ -13,6 +13,7 @@ pub mod yaml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Span};
@@ -157,78 +158,29 @@ impl Loader {
     fn run(&mut self) -> Option<Site> {
         let config = self.load_config()?;
         let folders = self.walk_content();
+        // Agency folders are independent: loaded in parallel, each into its
+        // own diagnostics, merged in folder order.
+        let loaded: Vec<_> = folders
+            .par_iter()
+            .map(|(slug, folder)| {
+                let mut sub = Loader {
+                    root: self.root.clone(),
+                    diagnostics: Diagnostics::default(),
+                    sources: BTreeMap::new(),
+                };
+                let agency = sub.load_folder(slug, folder, &config);
+                (agency, sub.diagnostics, sub.sources)
+            })
+            .collect();
         let mut agencies = BTreeMap::new();
         let mut reports = Vec::new();
-        for (slug, folder) in &folders {
-            let Some(agency_file) = &folder.agency else {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        "agency",
-                        &Path::new("content").join(slug),
-                        None,
-                        format!("agency folder `{slug}` has no agency.yaml"),
-                    )
-                    .with_help("create it with `name:` and `category:` (`gongkai new` does this for a new agency)"),
-                );
-                continue;
-            };
-            let Some(agency) = self.load_agency(agency_file, slug, &config) else {
-                continue;
-            };
-            for (&year, file) in &folder.reports {
-                let (report, draft) = self.load_report(file, slug, year);
-                if let Some(mut report) = report {
-                    if let Some(md) = folder.prose.get(&year) {
-                        report.prose = self.load_prose(md, report.draft);
-                    } else {
-                        self.diagnostics.push(Diagnostic::warning(
-                            "prose",
-                            file,
-                            None,
-                            format!(
-                                "no {year}.md beside {year}.yaml: the page shows the tables only"
-                            ),
-                        ));
-                    }
-                    report.has_pdf = folder.pdfs.contains_key(&year);
-                    report.source_hash = {
-                        use std::hash::{Hash, Hasher};
-                        let mut h = std::collections::hash_map::DefaultHasher::new();
-                        self.sources.get(file).hash(&mut h);
-                        folder
-                            .prose
-                            .get(&year)
-                            .map(|md| self.sources.get(md))
-                            .hash(&mut h);
-                        report.has_pdf.hash(&mut h);
-                        h.finish()
-                    };
-                    reports.push(report);
-                } else if let Some(md) = folder.prose.get(&year) {
-                    // Still check the prose, so all problems show in one run
-                    // (with warnings only, if the report is a draft).
-                    self.load_prose(md, draft);
-                }
+        for (agency, diagnostics, sources) in loaded {
+            self.diagnostics.extend(diagnostics);
+            self.sources.extend(sources);
+            if let Some((agency, mut of)) = agency {
+                reports.append(&mut of);
+                agencies.insert(agency.slug.clone(), agency);
             }
-            for (year, file) in folder.prose.iter().chain(&folder.pdfs) {
-                if !folder.reports.contains_key(year) {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "orphan",
-                            file,
-                            None,
-                            format!(
-                                "{} has no {year}.yaml beside it",
-                                file.file_name().unwrap_or_default().to_string_lossy()
-                            ),
-                        )
-                        .with_help(format!(
-                            "a report is its numbers in {year}.yaml; create it with `gongkai new {slug} {year}`"
-                        )),
-                    );
-                }
-            }
-            agencies.insert(slug.clone(), agency);
         }
         self.check_duplicates(&agencies, &reports);
         reports.sort_by(|a, b| (&a.agency, a.year).cmp(&(&b.agency, b.year)));
@@ -238,6 +190,81 @@ impl Loader {
             agencies,
             reports,
         })
+    }
+
+    /// One agency folder: its agency.yaml and reports.
+    fn load_folder(
+        &mut self,
+        slug: &str,
+        folder: &Folder,
+        config: &Config,
+    ) -> Option<(Agency, Vec<Report>)> {
+        let Some(agency_file) = &folder.agency else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "agency",
+                    &Path::new("content").join(slug),
+                    None,
+                    format!("agency folder `{slug}` has no agency.yaml"),
+                )
+                .with_help("create it with `name:` and `category:` (`gongkai new` does this for a new agency)"),
+            );
+            return None;
+        };
+        let agency = self.load_agency(agency_file, slug, config)?;
+        let mut reports = Vec::new();
+        for (&year, file) in &folder.reports {
+            let (report, draft) = self.load_report(file, slug, year);
+            if let Some(mut report) = report {
+                if let Some(md) = folder.prose.get(&year) {
+                    report.prose = self.load_prose(md, report.draft);
+                } else {
+                    self.diagnostics.push(Diagnostic::warning(
+                        "prose",
+                        file,
+                        None,
+                        format!("no {year}.md beside {year}.yaml: the page shows the tables only"),
+                    ));
+                }
+                report.has_pdf = folder.pdfs.contains_key(&year);
+                report.source_hash = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    self.sources.get(file).hash(&mut h);
+                    folder
+                        .prose
+                        .get(&year)
+                        .map(|md| self.sources.get(md))
+                        .hash(&mut h);
+                    report.has_pdf.hash(&mut h);
+                    h.finish()
+                };
+                reports.push(report);
+            } else if let Some(md) = folder.prose.get(&year) {
+                // Still check the prose, so all problems show in one run
+                // (with warnings only, if the report is a draft).
+                self.load_prose(md, draft);
+            }
+        }
+        for (year, file) in folder.prose.iter().chain(&folder.pdfs) {
+            if !folder.reports.contains_key(year) {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "orphan",
+                        file,
+                        None,
+                        format!(
+                            "{} has no {year}.yaml beside it",
+                            file.file_name().unwrap_or_default().to_string_lossy()
+                        ),
+                    )
+                    .with_help(format!(
+                        "a report is its numbers in {year}.yaml; create it with `gongkai new {slug} {year}`"
+                    )),
+                );
+            }
+        }
+        Some((agency, reports))
     }
 
     /// Reads a file as UTF-8 text, keeping it for source snippets.

@@ -188,8 +188,11 @@ pub struct Site {
 
 impl Site {
     pub fn report(&self, agency: &str, year: i32) -> Option<&Report> {
+        // Sorted by (agency, year): a binary search, since every report
+        // looks up its predecessor.
         self.reports
-            .iter()
-            .find(|r| r.agency == agency && r.year == year)
+            .binary_search_by(|r| (r.agency.as_str(), r.year).cmp(&(agency, year)))
+            .ok()
+            .map(|i| &self.reports[i])
     }
 }
