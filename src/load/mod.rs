@@ -6,6 +6,7 @@
 
 mod config;
 mod fields;
+mod plain;
 mod prose;
 mod report;
 pub mod yaml;

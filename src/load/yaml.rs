@@ -67,8 +67,17 @@ pub struct SyntaxError {
 }
 
 /// Parses one YAML document. `source` is the whole file (a leading BOM is
-/// allowed and keeps byte offsets true to the file).
+/// allowed and keeps byte offsets true to the file). Files in the plain
+/// subset take the fast path; the rest, and every error, serde-saphyr.
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
+    match super::plain::parse(source) {
+        Some(node) => Ok(node),
+        None => parse_full(source),
+    }
+}
+
+/// Parses with serde-saphyr alone.
+pub fn parse_full(source: &str) -> Result<Node, SyntaxError> {
     match serde_saphyr::from_str::<Spanned<RawKind>>(source) {
         Ok(root) => Ok(convert(root, source)),
         Err(err) => {
