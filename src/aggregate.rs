@@ -213,9 +213,9 @@ pub fn years(site: &Site) -> BTreeMap<i32, Vec<&Report>> {
 /// The years for which `agency` is expected to publish, within the site's years.
 pub fn expected_years(site: &Site, agency: &Agency, site_years: &BTreeSet<i32>) -> Vec<i32> {
     let own: Vec<i32> = site
-        .reports
+        .reports_of(&agency.slug)
         .iter()
-        .filter(|r| r.agency == agency.slug && !r.draft)
+        .filter(|r| !r.draft)
         .map(|r| r.year)
         .collect();
     let Some(first) = agency.reports_from.or_else(|| own.iter().min().copied()) else {

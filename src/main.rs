@@ -74,7 +74,7 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             };
             report::diagnostics(&loaded);
             if timings {
-                for (phase, time) in &summary.timings {
+                for (phase, time) in loaded.timings.iter().chain(&summary.timings) {
                     eprintln!("  {phase:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }

@@ -399,8 +399,8 @@ fn report_tables_have_the_official_shape() {
     // 三: 25 rows × 7 columns of figures, the result stub merged over 22 rows,
     // （三）不予公开 over its 8 rows, the 勾稽关系 note over 3 header rows and columns.
     assert_eq!(page.matches("data-key=requests.").count(), 175);
-    assert!(page.contains("<th class=group rowspan=22 scope=row>三、本年度办理结果</th>"));
-    assert!(page.contains("<th class=group rowspan=8 scope=row>（三）不予公开</th>"));
+    assert!(page.contains("<th rowspan=22 class=group scope=row>三、本年度办理结果</th>"));
+    assert!(page.contains("<th rowspan=8 class=group scope=row>（三）不予公开</th>"));
     assert!(page.contains("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"));
     assert_eq!(page.matches("data-key=reviews.").count(), 15);
     assert_eq!(page.matches("data-key=active.").count(), 10);
@@ -413,4 +413,36 @@ fn report_tables_have_the_official_shape() {
     // 沭阳's blank cells stay blank.
     let shuyang = fs::read_to_string(out.join("2023/shuyang-fagaiju/index.html")).unwrap();
     assert!(shuyang.contains("data-key=requests.new.commercial></td>"));
+}
+
+/// Minification happens once per template, not per page: the pages must
+/// still come out as small as minify-html would make them.
+#[test]
+fn pages_come_out_minified() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    build(&repo(), &out).unwrap();
+    let cfg = minify_html::Cfg {
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    let mut pages = 0;
+    for (path, bytes) in read_tree(&out) {
+        if path.extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            let again = minify_html::minify(&bytes, &cfg);
+            // What is left: quotes around attributes that hold template
+            // values, the odd space beside template tags, the newlines
+            // pulldown-cmark puts between blocks of prose.
+            assert!(
+                again.len() * 100 >= bytes.len() * 95,
+                "{}: {} bytes, minify-html makes {}",
+                path.display(),
+                bytes.len(),
+                again.len()
+            );
+        }
+    }
+    assert!(pages >= 16, "{pages}");
 }

@@ -28,8 +28,11 @@ pub use config::default_categories;
 pub struct Loaded {
     pub site: Option<Site>,
     pub diagnostics: Diagnostics,
-    /// Source text by path relative to the root.
+    /// Source text by path relative to the root, of the files that have
+    /// diagnostics.
     pub sources: BTreeMap<PathBuf, String>,
+    /// How long reading (`load`) and the rules (`validate`) took.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl Loaded {
@@ -45,15 +48,29 @@ pub fn load(root: &Path) -> Loaded {
         diagnostics: Diagnostics::default(),
         sources: BTreeMap::new(),
     };
+    let clock = std::time::Instant::now();
     let site = loader.run();
+    let read = clock.elapsed();
+    let clock = std::time::Instant::now();
     if let Some(site) = &site {
         rules::check_site(site, &mut loader.diagnostics);
     }
     loader.diagnostics.sort();
+    // The text is kept to show the lines diagnostics point at; the rest
+    // would be tens of megabytes on a large site.
+    let cited: std::collections::HashSet<&Path> = loader
+        .diagnostics
+        .iter()
+        .map(|d| d.file.as_path())
+        .collect();
+    loader
+        .sources
+        .retain(|path, _| cited.contains(path.as_path()));
     Loaded {
         site,
         diagnostics: loader.diagnostics,
         sources: loader.sources,
+        timings: vec![("load", read), ("validate", clock.elapsed())],
     }
 }
 

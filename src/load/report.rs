@@ -221,7 +221,12 @@ fn read_group(
     for name in &known {
         let path = format!("{prefix}.{name}");
         let members: Vec<usize> = (0..defs.len())
-            .filter(|&i| defs[i].key == path || defs[i].key.starts_with(&format!("{path}.")))
+            .filter(|&i| {
+                defs[i]
+                    .key
+                    .strip_prefix(path.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
             .collect();
         let value = fields.get(name);
         if members.len() == 1 && defs[members[0]].key == path {
@@ -355,7 +360,8 @@ fn read_cell(
     column: usize,
     kind: ColumnKind,
 ) -> Option<Cell> {
-    let cite = def.cite_cell(column);
+    // Only messages need the cell's name: made when one is printed.
+    let cite = || def.cite_cell(column);
     let text = match &node.kind {
         Kind::Null => {
             return Some(Cell {
@@ -366,7 +372,7 @@ fn read_cell(
         Kind::Number(t) => t,
         Kind::Str(s) => {
             let quoted_number = Number::parse(s.trim()).is_ok();
-            let message = format!("{cite} is the text \"{s}\", not a number");
+            let message = format!("{} is the text \"{s}\", not a number", cite());
             if quoted_number {
                 cx.error_help(
                     "R7",
@@ -389,7 +395,7 @@ fn read_cell(
             cx.error(
                 "R7",
                 node.span,
-                format!("{cite} must be a number, not {}", node.describe()),
+                format!("{} must be a number, not {}", cite(), node.describe()),
             );
             return None;
         }
@@ -400,7 +406,10 @@ fn read_cell(
             cx.error(
                 "too-large",
                 node.span,
-                format!("{cite} is {text}, larger than any real figure (the limit is {MAX_CELL})"),
+                format!(
+                    "{} is {text}, larger than any real figure (the limit is {MAX_CELL})",
+                    cite()
+                ),
             );
             return None;
         }
@@ -408,7 +417,7 @@ fn read_cell(
             cx.error(
                 "R7",
                 node.span,
-                format!("{cite} is {text}: at most 6 decimal places"),
+                format!("{} is {text}: at most 6 decimal places", cite()),
             );
             return None;
         }
@@ -416,7 +425,7 @@ fn read_cell(
             cx.error(
                 "R7",
                 node.span,
-                format!("{cite} is {text}, not a plain decimal number"),
+                format!("{} is {text}, not a plain decimal number", cite()),
             );
             return None;
         }
@@ -430,7 +439,11 @@ fn read_cell(
         _ => None,
     };
     if let Some(problem) = problem {
-        cx.error("R7", node.span, format!("{cite} is {text}, but {problem}"));
+        cx.error(
+            "R7",
+            node.span,
+            format!("{} is {text}, but {problem}", cite()),
+        );
         return None;
     }
     Some(Cell {

@@ -135,15 +135,22 @@ impl RowDef {
 
     /// The cell key of column `i` (`i == columns.len()` is 总计).
     pub fn cell_key(&self, i: usize) -> String {
+        let mut out = String::with_capacity(48);
+        self.push_cell_key(i, &mut out);
+        out
+    }
+
+    /// [`RowDef::cell_key`] appended to `out`, without allocating.
+    pub fn push_cell_key(&self, i: usize, out: &mut String) {
         let col = if i == self.columns.len() {
             "total"
         } else {
             self.columns[i].key
         };
-        if col.is_empty() {
-            self.key.to_string()
-        } else {
-            format!("{}.{}", self.key, col)
+        out.push_str(self.key);
+        if !col.is_empty() {
+            out.push('.');
+            out.push_str(col);
         }
     }
 

@@ -195,4 +195,11 @@ impl Site {
             .ok()
             .map(|i| &self.reports[i])
     }
+
+    /// Every report of one agency (drafts included), by year.
+    pub fn reports_of(&self, agency: &str) -> &[Report] {
+        let start = self.reports.partition_point(|r| r.agency.as_str() < agency);
+        let end = start + self.reports[start..].partition_point(|r| r.agency == agency);
+        &self.reports[start..end]
+    }
 }

@@ -4,11 +4,14 @@
 //!
 //! Numbers are written from their exact decimal text, never through floats.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use crate::aggregate::Aggregate;
-use crate::model::layout::all_cell_keys;
-use crate::model::{Report, Site};
+use crate::model::layout::{RowDef, all_cell_keys};
+use crate::model::{Number, Report, Site};
 
 const META: [&str; 7] = [
     "agency",
@@ -32,27 +35,23 @@ fn json_str(text: &str) -> String {
     serde_json::to_string(text).expect("strings always serialize")
 }
 
-/// Every cell of a report: `(key, value text)`; blank cells and cells of
-/// the other format are absent.
-fn cells(report: &Report) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for row in report
+/// Every cell of a report that has a value, in table order, as its row,
+/// column and value; blank cells and cells of the other format are absent.
+fn cells(report: &Report) -> impl Iterator<Item = (&'static RowDef, usize, Number)> + '_ {
+    report
         .active
         .iter()
         .chain(&report.requests)
         .chain(&report.reviews)
-    {
-        for i in 0..row.def.width() {
-            let value = match row.cell(i) {
-                Some(cell) => cell.value,
-                None => Some(row.value(i)),
-            };
-            if let Some(v) = value {
-                out.push((row.def.cell_key(i), v.to_string()));
-            }
-        }
-    }
-    out
+        .flat_map(|row| {
+            (0..row.def.width()).filter_map(move |i| {
+                let value = match row.cell(i) {
+                    Some(cell) => cell.value,
+                    None => Some(row.value(i)),
+                };
+                value.map(|v| (row.def, i, v))
+            })
+        })
 }
 
 fn meta(site: &Site, report: &Report) -> [String; 7] {
@@ -71,6 +70,11 @@ fn meta(site: &Site, report: &Report) -> [String; 7] {
 /// `data/reports.csv`: UTF-8 with BOM so Excel reads the Chinese names.
 pub fn reports_csv(site: &Site, reports: &[&Report]) -> String {
     let keys = all_cell_keys();
+    let column: HashMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.as_str(), i))
+        .collect();
     let mut out = String::from("\u{feff}");
     let header: Vec<&str> = META
         .iter()
@@ -79,21 +83,36 @@ pub fn reports_csv(site: &Site, reports: &[&Report]) -> String {
         .collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    for report in reports {
-        let values = cells(report);
-        let mut fields: Vec<String> = meta(site, report).iter().map(|f| csv_field(f)).collect();
-        for (key, _) in &keys {
-            fields.push(
-                values
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, v)| v.clone())
-                    .unwrap_or_default(),
-            );
-        }
-        out.push_str(&fields.join(","));
-        out.push_str("\r\n");
-    }
+    let lines: Vec<String> = reports
+        .par_iter()
+        .map(|report| {
+            let mut line = String::with_capacity(1024);
+            for (i, field) in meta(site, report).iter().enumerate() {
+                if i > 0 {
+                    line.push(',');
+                }
+                line.push_str(&csv_field(field));
+            }
+            let mut values: Vec<Option<Number>> = vec![None; keys.len()];
+            let mut key = String::new();
+            for (def, i, value) in cells(report) {
+                key.clear();
+                def.push_cell_key(i, &mut key);
+                if let Some(&at) = column.get(key.as_str()) {
+                    values[at] = Some(value);
+                }
+            }
+            for value in values {
+                line.push(',');
+                if let Some(v) = value {
+                    let _ = write!(line, "{v}");
+                }
+            }
+            line.push_str("\r\n");
+            line
+        })
+        .collect();
+    out.extend(lines);
     out
 }
 
@@ -126,24 +145,40 @@ pub fn report_json(site: &Site, report: &Report) -> String {
         })
         .collect();
     let mut first = true;
-    for (key, value) in cells(report)
-        .into_iter()
-        .chain(blank.into_iter().map(|k| (k, "null".to_string())))
-    {
+    for (def, i, value) in cells(report) {
         if !first {
             out.push(',');
         }
         first = false;
-        let _ = write!(out, "{}:{value}", json_str(&key));
+        // Cell keys are `[a-z_.]`: nothing to escape.
+        out.push('"');
+        def.push_cell_key(i, &mut out);
+        let _ = write!(out, "\":{value}");
+    }
+    for key in blank {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        let _ = write!(out, "{}:null", json_str(&key));
     }
     out.push_str("}}");
     out
 }
 
-/// `data/reports.json`: an array of the report objects.
-pub fn reports_json(site: &Site, reports: &[&Report]) -> String {
-    let items: Vec<String> = reports.iter().map(|r| report_json(site, r)).collect();
-    format!("[\n{}\n]\n", items.join(",\n"))
+/// `data/reports.json`: an array of the report objects (each made by
+/// [`report_json`]).
+pub fn reports_json(items: &[String]) -> String {
+    let mut out = String::with_capacity(items.iter().map(|i| i.len() + 2).sum::<usize>() + 4);
+    out.push_str("[\n");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(",\n");
+        }
+        out.push_str(item);
+    }
+    out.push_str("\n]\n");
+    out
 }
 
 /// `<year>/summary.csv`: the year's district aggregate, one row per cell key.

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -43,7 +44,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
 }
 
-/// Builds the site into its output folder, atomically.
+/// Builds the site into its output folder, atomically. Each page is
+/// written by the job that renders it, so the finished site is never held
+/// in memory whole.
 pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     let mut clock = Clock::new();
     let output = options
@@ -51,48 +54,78 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
         .clone()
         .unwrap_or_else(|| site.root.join(&site.config.output_dir));
     output::check_target(&site.root, &output)?;
-    let theme = Theme::load(&site.root, &site.config.theme)?;
+    let theme = Theme::load(&site.root, &site.config.theme, site.config.minify)?;
     clock.lap("templates");
 
     let renderer = Renderer::new(site, &theme);
     clock.lap("aggregate");
 
-    let mut cache = PageCache::default();
-    let pass = renderer.pages(&mut cache)?;
-    clock.add("render", pass.render);
-    clock.add("minify", pass.minify);
+    let staging = Staging::new(&output)?;
+    let ctx = &renderer.ctx;
+    let jobs = ctx.jobs();
+    let pages = jobs
+        .par_iter()
+        .map(|job| {
+            let html = ctx.render(&theme, job)?;
+            let clock = Instant::now();
+            staging.write(&ctx.job_path(job), html.as_bytes())?;
+            ctx.spent.add(&ctx.spent.write, clock);
+            Ok(html.len())
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    clock.lap("pages");
+    clock.add("· markdown", ctx.spent.get(&ctx.spent.markdown));
+    clock.add(
+        "· views",
+        ctx.spent
+            .get(&ctx.spent.views)
+            .saturating_sub(ctx.spent.get(&ctx.spent.markdown)),
+    );
+    clock.add("· render", ctx.spent.get(&ctx.spent.render));
+    clock.add("· write", ctx.spent.get(&ctx.spent.write));
 
     let mut files: Vec<(PathBuf, Vec<u8>)> = renderer.data_files();
     files.extend(theme.static_files(&site.root)?);
-    clock.lap("data");
-
-    let staging = Staging::new(&output)?;
-    let page_count = cache.pages.len();
-    let all: Vec<(&Path, &[u8])> = cache
-        .pages
-        .iter()
-        .map(|(p, (_, b))| (p.as_path(), b.as_slice()))
-        .chain(files.iter().map(|(p, b)| (p.as_path(), b.as_slice())))
-        .collect();
-    all.par_iter()
-        .map(|(path, bytes)| staging.write(path, bytes))
-        .collect::<Result<Vec<()>>>()?;
     for (to, from) in renderer.pdfs() {
         let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-        staging.write(&to, &bytes)?;
+        files.push((to, bytes));
     }
-    let bytes = all.iter().map(|(_, b)| b.len()).sum();
-    let files = all.len();
+    files
+        .par_iter()
+        .map(|(path, bytes)| staging.write(path, bytes))
+        .collect::<Result<Vec<()>>>()?;
+    clock.lap("data");
     staging.commit()?;
-    clock.lap("write");
+    clock.lap("commit");
 
     Ok(BuildSummary {
         output,
-        pages: page_count,
-        files,
-        bytes,
+        pages: pages.len(),
+        files: pages.len() + files.len(),
+        bytes: pages.iter().sum::<usize>() + files.iter().map(|(_, b)| b.len()).sum::<usize>(),
         timings: clock.laps,
     })
+}
+
+/// CPU time spent in the parts of rendering, summed over the threads that
+/// share them (nanoseconds).
+#[derive(Default)]
+struct Spent {
+    markdown: AtomicU64,
+    /// View models (markdown included) and their conversion for Tera.
+    views: AtomicU64,
+    render: AtomicU64,
+    write: AtomicU64,
+}
+
+impl Spent {
+    fn add(&self, counter: &AtomicU64, since: Instant) {
+        counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    fn get(&self, counter: &AtomicU64) -> Duration {
+        Duration::from_nanos(counter.load(Ordering::Relaxed))
+    }
 }
 
 /// Times the phases of a build, one after another.
@@ -155,7 +188,6 @@ pub struct Pass {
     /// Pages whose bytes changed, appeared or disappeared.
     pub changed: Vec<PathBuf>,
     pub render: Duration,
-    pub minify: Duration,
 }
 
 /// A loaded site prepared for rendering: aggregates computed once, shared by
@@ -192,24 +224,11 @@ impl<'a> Renderer<'a> {
             .iter()
             .filter(|(_, path, print)| cache.pages.get(path).is_none_or(|(old, _)| old != print))
             .collect();
-        let html: Vec<String> = todo
+        let bytes: Vec<Vec<u8>> = todo
             .par_iter()
-            .map(|(job, _, _)| ctx.render(self.theme, job))
+            .map(|(job, _, _)| ctx.render(self.theme, job).map(String::into_bytes))
             .collect::<Result<_>>()?;
         let render = clock.elapsed();
-        let clock = Instant::now();
-        let minify = ctx.site.config.minify;
-        let bytes: Vec<Vec<u8>> = html
-            .into_par_iter()
-            .map(|html| {
-                if minify {
-                    minify_html(html.as_bytes())
-                } else {
-                    html.into_bytes()
-                }
-            })
-            .collect();
-        let minify = clock.elapsed();
         let mut changed = Vec::new();
         for ((_, path, print), bytes) in todo.iter().zip(bytes) {
             let same = cache.pages.get(path).is_some_and(|(_, old)| **old == bytes);
@@ -234,7 +253,6 @@ impl<'a> Renderer<'a> {
             rendered: todo.len(),
             changed,
             render,
-            minify,
         })
     }
 
@@ -262,17 +280,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-fn minify_html(html: &[u8]) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        minify_js: false,
-        minify_css: true,
-        keep_closing_tags: true,
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html, &cfg)
-}
-
 /// One page to render.
 #[derive(Clone, Debug)]
 pub enum Job {
@@ -292,6 +299,7 @@ struct SiteContext<'a> {
     years: BTreeMap<i32, Vec<&'a Report>>,
     year_set: BTreeSet<i32>,
     totals: BTreeMap<i32, Aggregate>,
+    spent: Spent,
 }
 
 #[derive(Serialize)]
@@ -432,6 +440,7 @@ impl<'a> SiteContext<'a> {
             years,
             reports,
             totals,
+            spent: Spent::default(),
         }
     }
 
@@ -484,9 +493,10 @@ impl<'a> SiteContext<'a> {
                 .iter()
                 .for_each(|r| r.source_hash.hash(&mut h)),
             Job::Agency(slug) => self
-                .reports
+                .site
+                .reports_of(slug)
                 .iter()
-                .filter(|r| &r.agency == slug)
+                .filter(|r| !r.draft)
                 .for_each(|r| r.source_hash.hash(&mut h)),
             Job::Report(i) => {
                 let r = self.reports[*i];
@@ -526,7 +536,21 @@ impl<'a> SiteContext<'a> {
         ctx
     }
 
+    /// Tables print on one line when minified; otherwise a row per line,
+    /// for people reading the HTML.
+    fn table(&self, table: tables::Table) -> tables::Table {
+        table.lines(!self.site.config.minify)
+    }
+
+    fn markdown(&self, text: &str) -> String {
+        let clock = Instant::now();
+        let html = markdown::to_html(text);
+        self.spent.add(&self.spent.markdown, clock);
+        html
+    }
+
     fn render(&self, theme: &Theme, job: &Job) -> Result<String> {
+        let clock = Instant::now();
         let (template, ctx) = match job {
             Job::Home => {
                 let mut ctx = self.base_context("", &self.site.config.title);
@@ -563,10 +587,13 @@ impl<'a> SiteContext<'a> {
                 ("report.html", ctx)
             }
         };
+        self.spent.add(&self.spent.views, clock);
+        let clock = Instant::now();
         let html = theme
             .tera
             .render(template, &ctx)
             .map_err(|e| Error::Template(format!("{template}: {e}")))?;
+        self.spent.add(&self.spent.render, clock);
         Ok(html)
     }
 
@@ -586,7 +613,7 @@ impl<'a> SiteContext<'a> {
                         title: section.map_or(kind.title().to_string(), |s| s.title.clone()),
                         html: section.map_or_else(
                             || "<p class=\"absent\">（本报告未载明）</p>".to_string(),
-                            |s| markdown::to_html(&s.markdown),
+                            |s| self.markdown(&s.markdown),
                         ),
                     }
                 })
@@ -609,9 +636,10 @@ impl<'a> SiteContext<'a> {
             Vec::new()
         };
         let other_years = self
-            .reports
+            .site
+            .reports_of(&report.agency)
             .iter()
-            .filter(|r| r.agency == report.agency && r.year != report.year)
+            .filter(|r| !r.draft && r.year != report.year)
             .map(|r| r.year)
             .collect();
         ReportView {
@@ -625,17 +653,23 @@ impl<'a> SiteContext<'a> {
             preamble: report
                 .prose
                 .as_ref()
-                .map(|p| markdown::to_html(&p.preamble))
+                .map(|p| self.markdown(&p.preamble))
                 .unwrap_or_default(),
             before: prose(&[ProseKind::Overview]),
             after: prose(&[ProseKind::Problems, ProseKind::Other]),
-            active: tables::active(
+            active: self.table(tables::active(
                 &report.active,
                 report.format,
                 &format!("表一 主动公开政府信息情况（{}年格式）", report.format),
-            ),
-            requests: tables::requests(&report.requests, "表二 收到和处理政府信息公开申请情况"),
-            reviews: tables::reviews(&report.reviews, "表三 政府信息公开行政复议、行政诉讼情况"),
+            )),
+            requests: self.table(tables::requests(
+                &report.requests,
+                "表二 收到和处理政府信息公开申请情况",
+            )),
+            reviews: self.table(tables::reviews(
+                &report.reviews,
+                "表三 政府信息公开行政复议、行政诉讼情况",
+            )),
             pdf: report.has_pdf,
             other_years,
         }
@@ -727,16 +761,18 @@ impl<'a> SiteContext<'a> {
                 categories.push(CategoryTables {
                     name: c.name.clone(),
                     reports: of.len(),
-                    requests: tables::requests(
-                        &agg.requests,
-                        &format!("{} · 收到和处理政府信息公开申请情况", c.name),
-                    )
-                    .id_suffix(&c.key),
-                    reviews: tables::reviews(
-                        &agg.reviews,
-                        &format!("{} · 政府信息公开行政复议、行政诉讼情况", c.name),
-                    )
-                    .id_suffix(&c.key),
+                    requests: self
+                        .table(tables::requests(
+                            &agg.requests,
+                            &format!("{} · 收到和处理政府信息公开申请情况", c.name),
+                        ))
+                        .id_suffix(&c.key),
+                    reviews: self
+                        .table(tables::reviews(
+                            &agg.reviews,
+                            &format!("{} · 政府信息公开行政复议、行政诉讼情况", c.name),
+                        ))
+                        .id_suffix(&c.key),
                 });
             }
         }
@@ -751,21 +787,21 @@ impl<'a> SiteContext<'a> {
                 .active
                 .iter()
                 .map(|(format, n, rows)| {
-                    tables::active(
+                    self.table(tables::active(
                         rows,
                         *format,
                         &format!("全区汇总 · 主动公开政府信息情况（{format}年格式，{n} 份报告）"),
-                    )
+                    ))
                 })
                 .collect(),
-            requests: tables::requests(
+            requests: self.table(tables::requests(
                 &total.requests,
                 "全区汇总 · 收到和处理政府信息公开申请情况",
-            ),
-            reviews: tables::reviews(
+            )),
+            reviews: self.table(tables::reviews(
                 &total.reviews,
                 "全区汇总 · 政府信息公开行政复议、行政诉讼情况",
-            ),
+            )),
             categories,
         }
     }
@@ -834,9 +870,10 @@ impl<'a> SiteContext<'a> {
             .into_iter()
             .collect();
         years.extend(
-            self.reports
+            self.site
+                .reports_of(slug)
                 .iter()
-                .filter(|r| r.agency == slug)
+                .filter(|r| !r.draft)
                 .map(|r| r.year),
         );
         let rows: Vec<StatusRow> = years
@@ -884,20 +921,26 @@ impl<'a> SiteContext<'a> {
     }
 
     fn data_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let (csv, json) = rayon::join(
+            || data::reports_csv(self.site, &self.reports),
+            || {
+                self.reports
+                    .par_iter()
+                    .map(|r| data::report_json(self.site, r))
+                    .collect::<Vec<String>>()
+            },
+        );
         let mut out = vec![
-            (
-                PathBuf::from("data/reports.csv"),
-                data::reports_csv(self.site, &self.reports).into_bytes(),
-            ),
+            (PathBuf::from("data/reports.csv"), csv.into_bytes()),
             (
                 PathBuf::from("data/reports.json"),
-                data::reports_json(self.site, &self.reports).into_bytes(),
+                data::reports_json(&json).into_bytes(),
             ),
         ];
-        for report in &self.reports {
+        for (report, json) in self.reports.iter().zip(json) {
             out.push((
                 PathBuf::from(format!("{}/{}/report.json", report.year, report.agency)),
-                data::report_json(self.site, report).into_bytes(),
+                json.into_bytes(),
             ));
         }
         for (year, agg) in &self.totals {

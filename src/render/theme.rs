@@ -17,7 +17,6 @@ macro_rules! embedded {
 /// The default theme's templates, as shipped.
 pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "base.html",
-    "table.html",
     "figures.html",
     "figures_head.html",
     "report.html",
@@ -48,9 +47,56 @@ pub struct Theme {
     dir: Option<PathBuf>,
 }
 
+/// A template minified by minify-html, which keeps Tera's `{{ }}`, `{% %}`
+/// and `{# #}` as they are. `None` (keep the template as written) when a
+/// tag's attribute list holds template syntax outside a quoted value
+/// (`<td{% if x %} colspan=2{% endif %}>`), which no HTML minifier can
+/// read safely.
+pub fn minify_template(text: &str) -> Option<String> {
+    if syntax_in_tag(text) {
+        return None;
+    }
+    let cfg = minify_html::Cfg {
+        minify_js: false,
+        minify_css: true,
+        keep_closing_tags: true,
+        keep_html_and_head_opening_tags: true,
+        preserve_brace_template_syntax: true,
+        ..minify_html::Cfg::default()
+    };
+    String::from_utf8(minify_html::minify(text.as_bytes(), &cfg)).ok()
+}
+
+/// Whether `{{`, `{%` or `{#` occurs inside a tag but outside quotes.
+fn syntax_in_tag(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut in_tag = false;
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if in_tag => match b {
+                b'"' | b'\'' => quote = Some(b),
+                b'>' => in_tag = false,
+                b'{' if matches!(bytes.get(i + 1), Some(b'{' | b'%' | b'#')) => return true,
+                _ => {}
+            },
+            None => {
+                if b == b'<' && bytes.get(i + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+                    in_tag = true;
+                }
+            }
+        }
+    }
+    false
+}
+
 impl Theme {
-    /// The embedded templates, with the site's own versions replacing them.
-    pub fn load(root: &Path, name: &str) -> Result<Theme> {
+    /// The embedded templates, with the site's own versions replacing them;
+    /// with `minify`, each template is minified once here, so that pages come
+    /// out minified without minifying every page.
+    pub fn load(root: &Path, name: &str, minify: bool) -> Result<Theme> {
         let dir = root.join("themes").join(name);
         let dir = dir.is_dir().then_some(dir);
         if dir.is_none() && name != "default" {
@@ -88,8 +134,16 @@ impl Theme {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
             sources.hash(&mut h);
+            minify.hash(&mut h);
             h.finish()
         };
+        if minify {
+            for (_, text) in &mut sources {
+                if let Some(small) = minify_template(text) {
+                    *text = small;
+                }
+            }
+        }
         let mut tera = tera::Tera::new();
         tera.add_raw_templates(sources)
             .map_err(|e| Error::Template(e.to_string()))?;
@@ -133,5 +187,37 @@ impl Theme {
         }
         copy(&root.join("static"), Path::new(""))?;
         Ok(files)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_are_minified_around_tera_syntax() {
+        let small = minify_template(
+            "<ul>\n  {% for y in years %}\n  <li class=\"year\"><a href=\"{{ root }}{{ y }}/index.html\">{{ y }}</a></li>\n  {% endfor %}\n</ul>\n",
+        )
+        .unwrap();
+        assert_eq!(
+            small,
+            "<ul>{% for y in years %} <li class=year><a href=\"{{ root }}{{ y }}/index.html\">{{ y }}</a></li>{% endfor %}</ul>"
+        );
+    }
+
+    #[test]
+    fn syntax_inside_a_tag_keeps_the_template_as_written() {
+        assert!(minify_template("<td{% if wide %} colspan=\"2\"{% endif %}>x</td>").is_none());
+        assert!(minify_template("<td class=\"{{ c }}\">x</td>").is_some());
+        assert!(minify_template("a > b {{ x }}").is_some());
+    }
+
+    #[test]
+    fn every_default_template_minifies() {
+        for (name, text) in TEMPLATES {
+            let small = minify_template(text).unwrap_or_else(|| panic!("{name}"));
+            assert!(small.len() < text.len(), "{name}");
+        }
     }
 }

@@ -91,7 +91,7 @@ impl Preview {
                 return failed(self, text);
             }
         };
-        let theme = match Theme::load(&site.root, &site.config.theme) {
+        let theme = match Theme::load(&site.root, &site.config.theme, site.config.minify) {
             Ok(t) => t,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
