@@ -137,8 +137,17 @@ pub fn generate(dir: &Path, options: &Options) -> Result<usize> {
             "# 合成站点（gongkai generate，种子 {}）：用于基准测试，数字虚构。\n\
              title = \"示范区政府信息公开工作年度报告（合成数据）\"\n\
              base_url = \"https://www.example.gov.cn/gknb/\"\n\n\
-             [footer]\norganizer = \"示范区人民政府办公室（合成数据）\"\n",
-            options.seed
+             [footer]\norganizer = \"示范区人民政府办公室（合成数据）\"\n{}",
+            options.seed,
+            // Written out, though they are the defaults, so that other tools
+            // (the Hugo benchmark's converter) read the same categories.
+            crate::load::default_categories()
+                .iter()
+                .map(|c| format!(
+                    "\n[[categories]]\nkey = \"{}\"\nname = \"{}\"\ndeadline = \"{:02}-{:02}\"\n",
+                    c.key, c.name, c.deadline.month, c.deadline.day
+                ))
+                .collect::<String>()
         ),
     )?;
     let plans = plan_agencies(&mut rng, options.agencies);

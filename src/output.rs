@@ -99,6 +99,15 @@ impl Staging {
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
 
+    /// A new file in the staged folder, for writing piece by piece.
+    pub fn create(&self, rel: &Path) -> Result<std::fs::File> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::File::create(&path).map_err(|e| Error::io(&path, e))
+    }
+
     /// Replaces the target with the staged folder.
     pub fn commit(self) -> Result<()> {
         let old = self.dir.with_file_name(format!(

@@ -7,8 +7,6 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use rayon::prelude::*;
-
 use crate::aggregate::Aggregate;
 use crate::model::layout::{RowDef, all_cell_keys};
 use crate::model::{Number, Report, Site};
@@ -67,53 +65,61 @@ fn meta(site: &Site, report: &Report) -> [String; 7] {
     ]
 }
 
-/// `data/reports.csv`: UTF-8 with BOM so Excel reads the Chinese names.
-pub fn reports_csv(site: &Site, reports: &[&Report]) -> String {
-    let keys = all_cell_keys();
-    let column: HashMap<&str, usize> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k.as_str(), i))
-        .collect();
-    let mut out = String::from("\u{feff}");
-    let header: Vec<&str> = META
-        .iter()
-        .copied()
-        .chain(keys.iter().map(|(k, _)| k.as_str()))
-        .collect();
-    out.push_str(&header.join(","));
-    out.push_str("\r\n");
-    let lines: Vec<String> = reports
-        .par_iter()
-        .map(|report| {
-            let mut line = String::with_capacity(1024);
-            for (i, field) in meta(site, report).iter().enumerate() {
-                if i > 0 {
-                    line.push(',');
-                }
-                line.push_str(&csv_field(field));
-            }
-            let mut values: Vec<Option<Number>> = vec![None; keys.len()];
-            let mut key = String::new();
-            for (def, i, value) in cells(report) {
-                key.clear();
-                def.push_cell_key(i, &mut key);
-                if let Some(&at) = column.get(key.as_str()) {
-                    values[at] = Some(value);
-                }
-            }
-            for value in values {
+/// `data/reports.csv`: UTF-8 with BOM so Excel reads the Chinese names;
+/// one line per report, a column per cell key of both formats.
+pub struct CsvColumns {
+    keys: Vec<(String, String)>,
+    column: HashMap<String, usize>,
+}
+
+impl CsvColumns {
+    pub fn new() -> Self {
+        let keys = all_cell_keys();
+        let column = keys
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (k.clone(), i))
+            .collect();
+        CsvColumns { keys, column }
+    }
+
+    /// The BOM and the header line.
+    pub fn header(&self) -> String {
+        let header: Vec<&str> = META
+            .iter()
+            .copied()
+            .chain(self.keys.iter().map(|(k, _)| k.as_str()))
+            .collect();
+        format!("\u{feff}{}\r\n", header.join(","))
+    }
+
+    /// One report's line.
+    pub fn line(&self, site: &Site, report: &Report) -> String {
+        let mut line = String::with_capacity(1024);
+        for (i, field) in meta(site, report).iter().enumerate() {
+            if i > 0 {
                 line.push(',');
-                if let Some(v) = value {
-                    let _ = write!(line, "{v}");
-                }
             }
-            line.push_str("\r\n");
-            line
-        })
-        .collect();
-    out.extend(lines);
-    out
+            line.push_str(&csv_field(field));
+        }
+        let mut values: Vec<Option<Number>> = vec![None; self.keys.len()];
+        let mut key = String::new();
+        for (def, i, value) in cells(report) {
+            key.clear();
+            def.push_cell_key(i, &mut key);
+            if let Some(&at) = self.column.get(key.as_str()) {
+                values[at] = Some(value);
+            }
+        }
+        for value in values {
+            line.push(',');
+            if let Some(v) = value {
+                let _ = write!(line, "{v}");
+            }
+        }
+        line.push_str("\r\n");
+        line
+    }
 }
 
 /// One report as a JSON object.
@@ -166,20 +172,11 @@ pub fn report_json(site: &Site, report: &Report) -> String {
     out
 }
 
-/// `data/reports.json`: an array of the report objects (each made by
-/// [`report_json`]).
-pub fn reports_json(items: &[String]) -> String {
-    let mut out = String::with_capacity(items.iter().map(|i| i.len() + 2).sum::<usize>() + 4);
-    out.push_str("[\n");
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
-            out.push_str(",\n");
-        }
-        out.push_str(item);
-    }
-    out.push_str("\n]\n");
-    out
-}
+/// `data/reports.json` is an array of the report objects made by
+/// [`report_json`], one per line.
+pub const JSON_OPEN: &str = "[\n";
+pub const JSON_SEPARATOR: &str = ",\n";
+pub const JSON_CLOSE: &str = "\n]\n";
 
 /// `<year>/summary.csv`: the year's district aggregate, one row per cell key.
 pub fn summary_csv(aggregate: &Aggregate) -> String {

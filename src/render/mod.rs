@@ -12,9 +12,10 @@ mod theme;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -84,8 +85,15 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     clock.add("· render", ctx.spent.get(&ctx.spent.render));
     clock.add("· write", ctx.spent.get(&ctx.spent.write));
 
-    let mut files: Vec<(PathBuf, Vec<u8>)> = renderer.data_files();
-    files.extend(theme.static_files(&site.root)?);
+    let counted = Counted {
+        sink: &staging,
+        files: AtomicU64::new(0),
+        bytes: AtomicU64::new(0),
+    };
+    ctx.write_data(&counted)?;
+    let data_files = counted.files.load(Ordering::Relaxed) as usize;
+    let data_bytes = counted.bytes.load(Ordering::Relaxed) as usize;
+    let mut files: Vec<(PathBuf, Vec<u8>)> = theme.static_files(&site.root)?;
     for (to, from) in renderer.pdfs() {
         let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
         files.push((to, bytes));
@@ -101,10 +109,121 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     Ok(BuildSummary {
         output,
         pages: pages.len(),
-        files: pages.len() + files.len(),
-        bytes: pages.iter().sum::<usize>() + files.iter().map(|(_, b)| b.len()).sum::<usize>(),
+        files: pages.len() + files.len() + data_files,
+        bytes: pages.iter().sum::<usize>()
+            + files.iter().map(|(_, b)| b.len()).sum::<usize>()
+            + data_bytes,
         timings: clock.laps,
     })
+}
+
+/// Where a build's files go: the staging folder (`build`) or memory
+/// (`serve`). `file` is called from several threads at once.
+pub trait Sink: Sync {
+    fn file(&self, path: PathBuf, bytes: Vec<u8>) -> Result<()>;
+    /// A big file written piece by piece; the caller flushes it.
+    fn stream(&self, path: &Path) -> Result<Box<dyn Write + '_>>;
+}
+
+impl Sink for Staging {
+    fn file(&self, path: PathBuf, bytes: Vec<u8>) -> Result<()> {
+        self.write(&path, &bytes)
+    }
+
+    fn stream(&self, path: &Path) -> Result<Box<dyn Write + '_>> {
+        Ok(Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            self.create(path)?,
+        )))
+    }
+}
+
+/// A sink that counts what goes through it, for the build summary.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    files: AtomicU64,
+    bytes: AtomicU64,
+}
+
+impl Sink for Counted<'_> {
+    fn file(&self, path: PathBuf, bytes: Vec<u8>) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.sink.file(path, bytes)
+    }
+
+    fn stream(&self, path: &Path) -> Result<Box<dyn Write + '_>> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        Ok(Box::new(CountedWriter {
+            inner: self.sink.stream(path)?,
+            bytes: &self.bytes,
+        }))
+    }
+}
+
+struct CountedWriter<'a> {
+    inner: Box<dyn Write + 'a>,
+    bytes: &'a AtomicU64,
+}
+
+impl Write for CountedWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[derive(Default)]
+struct MemorySink {
+    files: Mutex<Vec<(PathBuf, Vec<u8>)>>,
+}
+
+impl Sink for MemorySink {
+    fn file(&self, path: PathBuf, bytes: Vec<u8>) -> Result<()> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, bytes));
+        Ok(())
+    }
+
+    fn stream(&self, path: &Path) -> Result<Box<dyn Write + '_>> {
+        Ok(Box::new(MemoryFile {
+            sink: self,
+            path: path.to_path_buf(),
+            bytes: Vec::new(),
+        }))
+    }
+}
+
+/// A streamed file kept in memory; it lands in its sink when dropped.
+struct MemoryFile<'a> {
+    sink: &'a MemorySink,
+    path: PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl Write for MemoryFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for MemoryFile<'_> {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.bytes);
+        let _ = self.sink.file(std::mem::take(&mut self.path), bytes);
+    }
 }
 
 /// CPU time spent in the parts of rendering, summed over the threads that
@@ -920,29 +1039,60 @@ impl<'a> SiteContext<'a> {
         }
     }
 
+    /// The downloads, into memory (serve).
     fn data_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let (csv, json) = rayon::join(
-            || data::reports_csv(self.site, &self.reports),
-            || {
-                self.reports
-                    .par_iter()
-                    .map(|r| data::report_json(self.site, r))
-                    .collect::<Vec<String>>()
-            },
-        );
-        let mut out = vec![
-            (PathBuf::from("data/reports.csv"), csv.into_bytes()),
-            (
-                PathBuf::from("data/reports.json"),
-                data::reports_json(&json).into_bytes(),
-            ),
-        ];
-        for (report, json) in self.reports.iter().zip(json) {
-            out.push((
-                PathBuf::from(format!("{}/{}/report.json", report.year, report.agency)),
-                json.into_bytes(),
-            ));
+        let sink = MemorySink::default();
+        // Memory cannot fail.
+        let _ = self.write_data(&sink);
+        let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+
+    /// Writes every download into `sink`. The site-wide tables are streamed
+    /// a slice of reports at a time, each report's record made once for its
+    /// own `report.json` and for `data/reports.json`, so that the 100 MB of
+    /// a large site's data never sit in memory at once.
+    fn write_data(&self, sink: &dyn Sink) -> Result<()> {
+        let keys = data::CsvColumns::new();
+        let mut csv = sink.stream(Path::new("data/reports.csv"))?;
+        let mut json = sink.stream(Path::new("data/reports.json"))?;
+        fn io(path: &'static str) -> impl Fn(std::io::Error) -> Error {
+            move |e| Error::io(Path::new(path), e)
         }
+        csv.write_all(keys.header().as_bytes())
+            .map_err(io("data/reports.csv"))?;
+        json.write_all(data::JSON_OPEN.as_bytes())
+            .map_err(io("data/reports.json"))?;
+        for (n, slice) in self.reports.chunks(512).enumerate() {
+            let records: Vec<(String, String)> = slice
+                .par_iter()
+                .map(|report| {
+                    let record = data::report_json(self.site, report);
+                    sink.file(
+                        PathBuf::from(format!("{}/{}/report.json", report.year, report.agency)),
+                        record.clone().into_bytes(),
+                    )?;
+                    Ok((record, keys.line(self.site, report)))
+                })
+                .collect::<Result<_>>()?;
+            for (i, (record, line)) in records.iter().enumerate() {
+                if n > 0 || i > 0 {
+                    json.write_all(data::JSON_SEPARATOR.as_bytes())
+                        .map_err(io("data/reports.json"))?;
+                }
+                json.write_all(record.as_bytes())
+                    .map_err(io("data/reports.json"))?;
+                csv.write_all(line.as_bytes())
+                    .map_err(io("data/reports.csv"))?;
+            }
+        }
+        json.write_all(data::JSON_CLOSE.as_bytes())
+            .map_err(io("data/reports.json"))?;
+        json.flush().map_err(io("data/reports.json"))?;
+        csv.flush().map_err(io("data/reports.csv"))?;
+        drop((json, csv));
+        let mut out = Vec::new();
         for (year, agg) in &self.totals {
             out.push((
                 PathBuf::from(format!("{year}/summary.csv")),
@@ -959,7 +1109,10 @@ impl<'a> SiteContext<'a> {
             out.push((PathBuf::from("feed.xml"), self.feed(base).into_bytes()));
         }
         out.push((PathBuf::from("robots.txt"), robots.into_bytes()));
-        out
+        for (path, bytes) in out {
+            sink.file(path, bytes)?;
+        }
+        Ok(())
     }
 
     fn sitemap(&self, base: &str) -> String {
