@@ -5,7 +5,7 @@
 //! data cells of every non-draft report and derive each total from the sums.
 //! Section 二 is summed per format only (2019 and 2021 figures differ).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::layout::{Format, REVIEW_ROWS, Role, request_rows};
 use crate::model::{Agency, Cell, Date, Number, Report, Row, Site};
@@ -38,33 +38,64 @@ fn summed_row(def: &'static crate::model::RowDef, values: Vec<Number>) -> Row {
     }
 }
 
+/// Running sums of rows, by row key: each report's rows are added in one
+/// pass, whatever order or layout (（六） as one row or three) it has.
+struct Sums {
+    defs: &'static [crate::model::RowDef],
+    index: HashMap<&'static str, usize>,
+    values: Vec<Vec<Number>>,
+}
+
+impl Sums {
+    fn new(defs: &'static [crate::model::RowDef]) -> Self {
+        Sums {
+            defs,
+            index: defs.iter().enumerate().map(|(i, d)| (d.key, i)).collect(),
+            values: defs
+                .iter()
+                .map(|d| vec![Number::ZERO; d.columns.len()])
+                .collect(),
+        }
+    }
+
+    /// Adds a report's rows; with `fold_other`, the three （六） rows go
+    /// into the single `requests.other`. `None` on overflow.
+    fn add(&mut self, rows: &[Row], fold_other: bool) -> Option<()> {
+        for row in rows {
+            let key = if fold_other && row.def.key.starts_with("requests.other.") {
+                "requests.other"
+            } else {
+                row.def.key
+            };
+            if let Some(&i) = self.index.get(key) {
+                for (v, cell) in self.values[i].iter_mut().zip(&row.cells) {
+                    *v = v.checked_add(cell.number())?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn rows(self) -> Vec<Row> {
+        self.defs
+            .iter()
+            .zip(self.values)
+            .map(|(def, values)| summed_row(def, values))
+            .collect()
+    }
+}
+
 /// Sums reports (drafts must already be left out). `None` on overflow,
 /// which the cell limit makes unreachable in practice.
 pub fn sum(reports: &[&Report]) -> Option<Aggregate> {
     let single_other = reports.iter().any(|r| r.single_other);
     let defs = request_rows(single_other);
-    let mut requests = Vec::with_capacity(defs.len());
-    for def in defs {
-        let mut values = vec![Number::ZERO; def.columns.len()];
-        for report in reports {
-            let rows: Vec<&Row> = if def.key == "requests.other" {
-                // The one （六） row sums the three 2021 rows.
-                report
-                    .requests
-                    .iter()
-                    .filter(|r| r.def.key.starts_with("requests.other"))
-                    .collect()
-            } else {
-                report.row(def.key).into_iter().collect()
-            };
-            for row in rows {
-                for (c, v) in values.iter_mut().enumerate() {
-                    *v = v.checked_add(row.cells[c].number())?;
-                }
-            }
-        }
-        requests.push(summed_row(def, values));
+    let mut values = Sums::new(defs);
+    for report in reports {
+        // The one （六） row sums the three 2021 rows.
+        values.add(&report.requests, single_other)?;
     }
+    let mut requests: Vec<Row> = values.rows();
     // （七）总计 from the summed leaves, never from printed totals.
     let total_index = requests.iter().position(|r| r.def.role == Role::Total)?;
     for c in 0..defs[total_index].columns.len() {
@@ -76,36 +107,22 @@ pub fn sum(reports: &[&Report]) -> Option<Aggregate> {
         )?;
         requests[total_index].cells[c].value = Some(s);
     }
-    let mut reviews = Vec::new();
-    for def in REVIEW_ROWS {
-        let mut values = vec![Number::ZERO; def.columns.len()];
-        for report in reports {
-            if let Some(row) = report.row(def.key) {
-                for (c, v) in values.iter_mut().enumerate() {
-                    *v = v.checked_add(row.cells[c].number())?;
-                }
-            }
-        }
-        reviews.push(summed_row(def, values));
+    let mut values = Sums::new(REVIEW_ROWS);
+    for report in reports {
+        values.add(&report.reviews, false)?;
     }
+    let reviews = values.rows();
     let mut active = Vec::new();
     for format in [Format::F2021, Format::F2019] {
         let of_format: Vec<&&Report> = reports.iter().filter(|r| r.format == format).collect();
         if of_format.is_empty() {
             continue;
         }
-        let mut rows = Vec::new();
-        for def in format.active_rows() {
-            let mut values = vec![Number::ZERO; def.columns.len()];
-            for report in &of_format {
-                if let Some(row) = report.row(def.key) {
-                    for (c, v) in values.iter_mut().enumerate() {
-                        *v = v.checked_add(row.cells[c].number())?;
-                    }
-                }
-            }
-            rows.push(summed_row(def, values));
+        let mut values = Sums::new(format.active_rows());
+        for report in &of_format {
+            values.add(&report.active, false)?;
         }
+        let rows = values.rows();
         active.push((format, of_format.len(), rows));
     }
     Some(Aggregate {

@@ -132,7 +132,7 @@ fn sections_3_and_4_are_the_published_figures() {
         let rows: Vec<&str> = r
             .requests
             .iter()
-            .chain(&r.reviews)
+            .chain(r.reviews.iter())
             .map(|row| row.def.key)
             .collect();
         let keys: Vec<&str> = published.rows.iter().map(|(k, _)| *k).collect();
@@ -300,8 +300,8 @@ fn shuyang_keeps_its_printed_blanks() {
     let blanks = r
         .requests
         .iter()
-        .chain(&r.reviews)
-        .chain(&r.active)
+        .chain(r.reviews.iter())
+        .chain(r.active.iter())
         .flat_map(|row| row.cells.iter().chain(row.total.iter()))
         .filter(|c| c.value.is_none())
         .count();

@@ -13,6 +13,7 @@ pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -180,13 +181,14 @@ impl Loader {
         // own diagnostics, merged in folder order.
         let loaded: Vec<_> = folders
             .par_iter()
-            .map(|(slug, folder)| {
+            .map(|slug| {
                 let mut sub = Loader {
                     root: self.root.clone(),
                     diagnostics: Diagnostics::default(),
                     sources: BTreeMap::new(),
                 };
-                let agency = sub.load_folder(slug, folder, &config);
+                let folder = sub.walk_folder(slug);
+                let agency = sub.load_folder(slug, &folder, &config);
                 (agency, sub.diagnostics, sub.sources)
             })
             .collect();
@@ -235,7 +237,7 @@ impl Loader {
             let (report, draft) = self.load_report(file, slug, year);
             if let Some(mut report) = report {
                 if let Some(md) = folder.prose.get(&year) {
-                    report.prose = self.load_prose(md, report.draft);
+                    report.prose = self.load_prose(md, report.draft).map(Arc::new);
                 } else {
                     self.diagnostics.push(Diagnostic::warning(
                         "prose",
@@ -401,10 +403,10 @@ impl Loader {
         config
     }
 
-    /// Walks `content/`, sorting its files into agency folders; anything
-    /// else is an error (hidden and editor temp files excepted).
-    fn walk_content(&mut self) -> BTreeMap<String, Folder> {
-        let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
+    /// The agency folders of content/, sorted; stray files and bad folder
+    /// names are diagnostics.
+    fn walk_content(&mut self) -> Vec<String> {
+        let mut folders = Vec::new();
         let content = self.root.join("content");
         if !content.is_dir() {
             self.diagnostics.push(
@@ -418,80 +420,51 @@ impl Loader {
             );
             return folders;
         }
-        let walker = WalkDir::new(&content)
-            .min_depth(1)
-            .max_depth(2)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| !is_ignored(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .and_then(|p| p.strip_prefix(&self.root).ok())
-                        .unwrap_or(Path::new("content"))
-                        .to_path_buf();
-                    self.diagnostics.push(Diagnostic::error(
-                        "io",
-                        &path,
+        for entry in self.entries(&content) {
+            let (rel, name, is_dir) = entry;
+            if !is_dir {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "unknown-file",
+                        &rel,
                         None,
-                        format!("cannot read: {err}"),
-                    ));
-                    continue;
-                }
-            };
-            let rel = entry
-                .path()
-                .strip_prefix(&self.root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
-            let name = entry.file_name().to_string_lossy().to_string();
-            let is_dir = entry.file_type().is_dir();
-            if entry.depth() == 1 {
-                if !is_dir {
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "unknown-file",
-                            &rel,
-                            None,
-                            format!("unexpected file `{name}` in content/"),
-                        )
-                        .with_help(
-                            "content/ holds one folder per agency: content/<agency>/<year>.yaml",
-                        ),
-                    );
-                    continue;
-                }
-                if !valid_slug(&name) {
-                    let help = match suggest_slug(&name) {
-                        Some(s) => format!("rename the folder to `{s}`"),
-                        None => {
-                            "rename the folder to the agency's name in pinyin, e.g. `zhongtongjie`"
-                                .to_string()
-                        }
-                    };
-                    self.diagnostics.push(
-                        Diagnostic::error(
-                            "slug",
-                            &rel,
-                            None,
-                            format!(
-                                "agency folder `{name}` is not a valid slug: use lowercase letters a-z, digits and '-', starting with a letter or digit"
-                            ),
-                        )
-                        .with_help(help),
-                    );
-                }
-                folders.entry(name).or_default();
+                        format!("unexpected file `{name}` in content/"),
+                    )
+                    .with_help(
+                        "content/ holds one folder per agency: content/<agency>/<year>.yaml",
+                    ),
+                );
                 continue;
             }
-            let slug = rel
-                .components()
-                .nth(1)
-                .map(|c| c.as_os_str().to_string_lossy().to_string())
-                .unwrap_or_default();
+            if !valid_slug(&name) {
+                let help = match suggest_slug(&name) {
+                    Some(s) => format!("rename the folder to `{s}`"),
+                    None => "rename the folder to the agency's name in pinyin, e.g. `zhongtongjie`"
+                        .to_string(),
+                };
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "slug",
+                        &rel,
+                        None,
+                        format!(
+                            "agency folder `{name}` is not a valid slug: use lowercase letters a-z, digits and '-', starting with a letter or digit"
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+            folders.push(name);
+        }
+        folders
+    }
+
+    /// The files of one agency folder, by kind; anything else is a
+    /// diagnostic.
+    fn walk_folder(&mut self, slug: &str) -> Folder {
+        let mut folder = Folder::default();
+        let dir = self.root.join("content").join(slug);
+        for (rel, name, is_dir) in self.entries(&dir) {
             if is_dir {
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -504,7 +477,6 @@ impl Loader {
                 );
                 continue;
             }
-            let folder = folders.entry(slug).or_default();
             match classify(&name) {
                 Some(Entry::Agency) => folder.agency = Some(rel),
                 Some(Entry::Report(y)) => {
@@ -522,7 +494,47 @@ impl Loader {
                 ),
             }
         }
-        folders
+        folder
+    }
+
+    /// The entries of `dir` (not hidden, not editors' temp files), sorted,
+    /// as (path relative to the root, name, is a folder); unreadable ones
+    /// are diagnostics.
+    fn entries(&mut self, dir: &Path) -> Vec<(PathBuf, String, bool)> {
+        let walker = WalkDir::new(dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| !is_ignored(&e.file_name().to_string_lossy()));
+        let mut out = Vec::new();
+        for entry in walker {
+            match entry {
+                Ok(entry) => out.push((
+                    entry
+                        .path()
+                        .strip_prefix(&self.root)
+                        .unwrap_or(entry.path())
+                        .to_path_buf(),
+                    entry.file_name().to_string_lossy().to_string(),
+                    entry.file_type().is_dir(),
+                )),
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .and_then(|p| p.strip_prefix(&self.root).ok())
+                        .unwrap_or(Path::new("content"))
+                        .to_path_buf();
+                    self.diagnostics.push(Diagnostic::error(
+                        "io",
+                        &path,
+                        None,
+                        format!("cannot read: {err}"),
+                    ));
+                }
+            }
+        }
+        out
     }
 
     fn load_agency(&mut self, rel: &Path, slug: &str, config: &Config) -> Option<Agency> {

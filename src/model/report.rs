@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::layout::{Format, Role, RowDef, Section, request_rows};
 use super::number::Number;
@@ -118,18 +119,20 @@ pub struct Report {
     pub as_published: bool,
     /// （六）其他处理 printed as one row (always so in the 2019 format).
     pub single_other: bool,
-    /// Section 二 rows, in the order of `format.active_rows()`.
-    pub active: Vec<Row>,
+    /// Section 二 rows, in the order of `format.active_rows()`. The tables
+    /// and the prose are shared, not copied, when `serve` keeps a report
+    /// from one rebuild to the next.
+    pub active: Arc<[Row]>,
     /// Section 三 rows, in the order of `request_rows(single_other)`.
-    pub requests: Vec<Row>,
+    pub requests: Arc<[Row]>,
     /// Section 四 rows, in the order of `REVIEW_ROWS`.
-    pub reviews: Vec<Row>,
+    pub reviews: Arc<[Row]>,
     /// `content/<agency>/<year>.yaml`, relative to the site root.
     pub file: PathBuf,
     /// Where `published:` was written, for X5.
     pub published_span: Option<Span>,
     /// The prose of `<year>.md`, when there is one.
-    pub prose: Option<super::Prose>,
+    pub prose: Option<Arc<super::Prose>>,
     /// A signed original `<year>.pdf` sits beside the report.
     pub has_pdf: bool,
     /// A hash of the report's files as read (YAML, Markdown, PDF or not):
@@ -159,8 +162,8 @@ impl Report {
     pub fn row(&self, key: &str) -> Option<&Row> {
         self.active
             .iter()
-            .chain(&self.requests)
-            .chain(&self.reviews)
+            .chain(self.requests.iter())
+            .chain(self.reviews.iter())
             .find(|r| r.def.key == key)
     }
 
@@ -170,8 +173,8 @@ impl Report {
         for row in self
             .active
             .iter()
-            .chain(&self.requests)
-            .chain(&self.reviews)
+            .chain(self.requests.iter())
+            .chain(self.reviews.iter())
         {
             for i in 0..row.def.width() {
                 if row.def.cell_key(i) == cell_key {

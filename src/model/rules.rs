@@ -82,7 +82,7 @@ fn r1(report: &Report, out: &mut Vec<Finding>) {
 
 /// R2: each row of 三 with a written 总计 equals the sum of its six cells.
 fn r2(report: &Report, out: &mut Vec<Finding>) {
-    for row in &report.requests {
+    for row in report.requests.iter() {
         row_total_rule(row, "R2", out);
     }
 }
@@ -185,8 +185,8 @@ pub fn format_warnings(
     for row in report
         .active
         .iter()
-        .chain(&report.requests)
-        .chain(&report.reviews)
+        .chain(report.requests.iter())
+        .chain(report.reviews.iter())
     {
         let blanks: Vec<usize> = (0..row.def.width())
             .filter(|&i| row.cell(i).is_some_and(|c| c.value.is_none()))
@@ -222,37 +222,43 @@ pub fn format_warnings(
 /// report's own arithmetic (R1–R6), with the contract's severities.
 pub fn check_site(site: &Site, diagnostics: &mut Diagnostics) {
     for report in &site.reports {
-        let mut found = Vec::new();
-        for f in arithmetic(report) {
+        diagnostics.extend(check_report(site, report));
+    }
+}
+
+/// The rules of one report: its arithmetic, its carry-over from last year
+/// (X1, X2) and its publication date (X5).
+pub fn check_report(site: &Site, report: &Report) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for f in arithmetic(report) {
+        found.push((f, !report.as_published));
+    }
+    if let Some(prev) = previous_report(site, report) {
+        for f in x1(report, prev) {
             found.push((f, !report.as_published));
         }
-        if let Some(prev) = previous_report(site, report) {
-            for f in x1(report, prev) {
-                found.push((f, !report.as_published));
-            }
-            for f in x2(report, prev) {
-                found.push((f, false));
-            }
-        }
-        if let Some(f) = x5(site, report) {
+        for f in x2(report, prev) {
             found.push((f, false));
         }
-        for (finding, is_error) in found {
-            let severity = if is_error && !report.draft {
+    }
+    if let Some(f) = x5(site, report) {
+        found.push((f, false));
+    }
+    found
+        .into_iter()
+        .map(|(finding, is_error)| Diagnostic {
+            severity: if is_error && !report.draft {
                 Severity::Error
             } else {
                 Severity::Warning
-            };
-            diagnostics.push(Diagnostic {
-                severity,
-                rule: finding.rule,
-                file: report.file.clone(),
-                span: Some(finding.span),
-                message: finding.message,
-                help: None,
-            });
-        }
-    }
+            },
+            rule: finding.rule,
+            file: report.file.clone(),
+            span: Some(finding.span),
+            message: finding.message,
+            help: None,
+        })
+        .collect()
 }
 
 /// Last year's report of the same agency, unless it is a draft (a draft's

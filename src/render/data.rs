@@ -39,8 +39,8 @@ fn cells(report: &Report) -> impl Iterator<Item = (&'static RowDef, usize, Numbe
     report
         .active
         .iter()
-        .chain(&report.requests)
-        .chain(&report.reviews)
+        .chain(report.requests.iter())
+        .chain(report.reviews.iter())
         .flat_map(|row| {
             (0..row.def.width()).filter_map(move |i| {
                 let value = match row.cell(i) {
@@ -141,8 +141,8 @@ pub fn report_json(site: &Site, report: &Report) -> String {
     let blank: Vec<String> = report
         .active
         .iter()
-        .chain(&report.requests)
-        .chain(&report.reviews)
+        .chain(report.requests.iter())
+        .chain(report.reviews.iter())
         .flat_map(|row| {
             (0..row.def.width())
                 .filter(|&i| row.cell(i).is_some_and(|c| c.value.is_none()))
@@ -185,8 +185,8 @@ pub fn summary_csv(aggregate: &Aggregate) -> String {
         .active
         .iter()
         .flat_map(|(_, _, rows)| rows.iter())
-        .chain(&aggregate.requests)
-        .chain(&aggregate.reviews);
+        .chain(aggregate.requests.iter())
+        .chain(aggregate.reviews.iter());
     for row in rows {
         for i in 0..row.def.width() {
             let _ = write!(
