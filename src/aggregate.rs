@@ -61,13 +61,21 @@ impl Sums {
     /// Adds a report's rows; with `fold_other`, the three （六） rows go
     /// into the single `requests.other`. `None` on overflow.
     fn add(&mut self, rows: &[Row], fold_other: bool) -> Option<()> {
-        for row in rows {
+        for (at, row) in rows.iter().enumerate() {
+            // Rows come in layout order: the same place in the same layout
+            // is the common case, and needs no lookup.
+            let same = self.defs.get(at).is_some_and(|d| std::ptr::eq(d, row.def));
             let key = if fold_other && row.def.key.starts_with("requests.other.") {
                 "requests.other"
             } else {
                 row.def.key
             };
-            if let Some(&i) = self.index.get(key) {
+            let found = if same {
+                Some(at)
+            } else {
+                self.index.get(key).copied()
+            };
+            if let Some(i) = found {
                 for (v, cell) in self.values[i].iter_mut().zip(&row.cells) {
                     *v = v.checked_add(cell.number())?;
                 }
@@ -82,6 +90,44 @@ impl Sums {
             .zip(self.values)
             .map(|(def, values)| summed_row(def, values))
             .collect()
+    }
+}
+
+/// Sums kept from one rebuild to the next (serve): a district's table is
+/// summed again only when one of its reports changed. Summing touches every
+/// cell of every report, which on a large site is most of a rebuild.
+#[derive(Default)]
+pub struct SumCache {
+    entries: std::sync::Mutex<HashMap<u64, (bool, Aggregate)>>,
+}
+
+impl SumCache {
+    /// [`sum`], or the sum of the same reports made before.
+    pub fn sum(&self, reports: &[&Report]) -> Option<Aggregate> {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for r in reports {
+            (&r.agency, r.year, r.source_hash).hash(&mut h);
+        }
+        let key = h.finish();
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((used, agg)) = entries.get_mut(&key) {
+            *used = true;
+            return Some(agg.clone());
+        }
+        drop(entries);
+        let agg = sum(reports)?;
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, (true, agg.clone()));
+        Some(agg)
+    }
+
+    /// Forgets the sums the last rebuild did not use.
+    pub fn prune(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (used, _)| std::mem::take(used));
     }
 }
 

@@ -4,6 +4,7 @@
 //! Everything is read in one pass and all diagnostics are collected; the
 //! rules that look across reports run last, on the loaded model.
 
+mod cache;
 mod config;
 mod fields;
 mod plain;
@@ -22,6 +23,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Span};
 use crate::model::{Agency, Config, Report, Site, rules};
 use fields::FileCx;
 
+pub use cache::{LoadCache, load_cached};
 pub use config::default_categories;
 
 /// The result of loading: the site (when `site.toml` could be read), every
@@ -56,6 +58,12 @@ pub fn load(root: &Path) -> Loaded {
     if let Some(site) = &site {
         rules::check_site(site, &mut loader.diagnostics);
     }
+    let mut loaded = finish(loader, site);
+    loaded.timings = vec![("load", read), ("validate", clock.elapsed())];
+    loaded
+}
+
+fn finish(mut loader: Loader, site: Option<Site>) -> Loaded {
     loader.diagnostics.sort();
     // The text is kept to show the lines diagnostics point at; the rest
     // would be tens of megabytes on a large site.
@@ -67,11 +75,23 @@ pub fn load(root: &Path) -> Loaded {
     loader
         .sources
         .retain(|path, _| cited.contains(path.as_path()));
+    // A file cited by a rule but not kept (serve's cache keeps the text of
+    // files with load problems only) is read again.
+    let missing: Vec<PathBuf> = cited
+        .into_iter()
+        .filter(|p| !loader.sources.contains_key(*p))
+        .map(Path::to_path_buf)
+        .collect();
+    for path in missing {
+        if let Ok(text) = std::fs::read_to_string(loader.root.join(&path)) {
+            loader.sources.insert(path, text);
+        }
+    }
     Loaded {
         site,
         diagnostics: loader.diagnostics,
         sources: loader.sources,
-        timings: vec![("load", read), ("validate", clock.elapsed())],
+        timings: Vec::new(),
     }
 }
 
@@ -158,6 +178,14 @@ fn unknown_file_help(name: &str) -> String {
         .to_string()
 }
 
+/// An agency folder as loaded: its agency and reports (when readable),
+/// diagnostics, and the text of its files.
+type LoadedFolder = (
+    Option<(Agency, Vec<Report>)>,
+    Diagnostics,
+    BTreeMap<PathBuf, String>,
+);
+
 struct Loader {
     root: PathBuf,
     diagnostics: Diagnostics,
@@ -181,35 +209,47 @@ impl Loader {
         // own diagnostics, merged in folder order.
         let loaded: Vec<_> = folders
             .par_iter()
-            .map(|slug| {
-                let mut sub = Loader {
-                    root: self.root.clone(),
-                    diagnostics: Diagnostics::default(),
-                    sources: BTreeMap::new(),
-                };
-                let folder = sub.walk_folder(slug);
-                let agency = sub.load_folder(slug, &folder, &config);
-                (agency, sub.diagnostics, sub.sources)
-            })
+            .map(|slug| self.folder(slug, &config))
             .collect();
-        let mut agencies = BTreeMap::new();
-        let mut reports = Vec::new();
+        let mut parts = Vec::new();
         for (agency, diagnostics, sources) in loaded {
             self.diagnostics.extend(diagnostics);
             self.sources.extend(sources);
-            if let Some((agency, mut of)) = agency {
-                reports.append(&mut of);
-                agencies.insert(agency.slug.clone(), agency);
-            }
+            parts.extend(agency);
+        }
+        Some(self.assemble(config, parts))
+    }
+
+    /// One agency folder read on its own: what it holds, its diagnostics
+    /// and the text of its files.
+    fn folder(&self, slug: &str, config: &Config) -> LoadedFolder {
+        let mut sub = Loader {
+            root: self.root.clone(),
+            diagnostics: Diagnostics::default(),
+            sources: BTreeMap::new(),
+        };
+        let folder = sub.walk_folder(slug);
+        let agency = sub.load_folder(slug, &folder, config);
+        (agency, sub.diagnostics, sub.sources)
+    }
+
+    /// The site from its agencies and their reports, after the checks that
+    /// look across folders.
+    fn assemble(&mut self, config: Config, parts: Vec<(Agency, Vec<Report>)>) -> Site {
+        let mut agencies = BTreeMap::new();
+        let mut reports = Vec::new();
+        for (agency, mut of) in parts {
+            reports.append(&mut of);
+            agencies.insert(agency.slug.clone(), agency);
         }
         self.check_duplicates(&agencies, &reports);
         reports.sort_by(|a, b| (&a.agency, a.year).cmp(&(&b.agency, b.year)));
-        Some(Site {
+        Site {
             root: self.root.clone(),
             config,
             agencies,
             reports,
-        })
+        }
     }
 
     /// One agency folder: its agency.yaml and reports.

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use crate::aggregate::{self, Aggregate, KeyFigures};
+use crate::aggregate::{self, Aggregate, KeyFigures, SumCache};
 use crate::error::{Error, Result};
 use crate::model::{ProseKind, Report, Site, rules};
 use crate::output::{self, Staging};
@@ -115,6 +115,62 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
             + data_bytes,
         timings: clock.laps,
     })
+}
+
+/// `data/reports.csv` and `data/reports.json` (and, with `each`, every
+/// report's `report.json`), streamed a slice of reports at a time, each
+/// report's record made once for both, so that the 100 MB of a large
+/// site's data never sit in memory at once.
+fn write_tables(site: &Site, reports: &[&Report], sink: &dyn Sink, each: bool) -> Result<()> {
+    fn io(path: &'static str) -> impl Fn(std::io::Error) -> Error {
+        move |e| Error::io(Path::new(path), e)
+    }
+    let keys = data::CsvColumns::new();
+    let mut csv = sink.stream(Path::new("data/reports.csv"))?;
+    let mut json = sink.stream(Path::new("data/reports.json"))?;
+    csv.write_all(keys.header().as_bytes())
+        .map_err(io("data/reports.csv"))?;
+    json.write_all(data::JSON_OPEN.as_bytes())
+        .map_err(io("data/reports.json"))?;
+    for (n, slice) in reports.chunks(512).enumerate() {
+        let records: Vec<(String, String)> = slice
+            .par_iter()
+            .map(|report| {
+                let record = data::report_json(site, report);
+                if each {
+                    sink.file(
+                        PathBuf::from(format!("{}/{}/report.json", report.year, report.agency)),
+                        record.clone().into_bytes(),
+                    )?;
+                }
+                Ok((record, keys.line(site, report)))
+            })
+            .collect::<Result<_>>()?;
+        for (i, (record, line)) in records.iter().enumerate() {
+            if n > 0 || i > 0 {
+                json.write_all(data::JSON_SEPARATOR.as_bytes())
+                    .map_err(io("data/reports.json"))?;
+            }
+            json.write_all(record.as_bytes())
+                .map_err(io("data/reports.json"))?;
+            csv.write_all(line.as_bytes())
+                .map_err(io("data/reports.csv"))?;
+        }
+    }
+    json.write_all(data::JSON_CLOSE.as_bytes())
+        .map_err(io("data/reports.json"))?;
+    json.flush().map_err(io("data/reports.json"))?;
+    csv.flush().map_err(io("data/reports.csv"))
+}
+
+/// `data/reports.csv` and `data/reports.json` of a site, in memory (serve
+/// makes them when first asked for, not on every rebuild).
+pub fn site_tables(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
+    let reports: Vec<&Report> = site.reports.iter().filter(|r| !r.draft).collect();
+    let sink = MemorySink::default();
+    // Memory cannot fail.
+    let _ = write_tables(site, &reports, &sink, false);
+    sink.files.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Where a build's files go: the staging folder (`build`) or memory
@@ -278,16 +334,24 @@ impl Clock {
 /// rebuild renders only the pages whose inputs changed.
 #[derive(Default)]
 pub struct PageCache {
-    pages: HashMap<PathBuf, (u64, Arc<Vec<u8>>)>,
+    pages: HashMap<PathBuf, Cached>,
+}
+
+struct Cached {
+    fingerprint: u64,
+    bytes: Arc<Vec<u8>>,
+    /// A hash of the bytes, for HTTP caching.
+    etag: u64,
 }
 
 impl PageCache {
     pub fn get(&self, path: &Path) -> Option<&Arc<Vec<u8>>> {
-        self.pages.get(path).map(|(_, b)| b)
+        self.pages.get(path).map(|c| &c.bytes)
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &Arc<Vec<u8>>)> {
-        self.pages.iter().map(|(p, (_, b))| (p, b))
+    /// Every page: its path, bytes and ETag.
+    pub fn iter(&self) -> impl Iterator<Item = (&PathBuf, &Arc<Vec<u8>>, u64)> {
+        self.pages.iter().map(|(p, c)| (p, &c.bytes, c.etag))
     }
 
     pub fn len(&self) -> usize {
@@ -297,6 +361,13 @@ impl PageCache {
     pub fn is_empty(&self) -> bool {
         self.pages.is_empty()
     }
+}
+
+/// A hash of some bytes, for ETags.
+pub fn etag(bytes: &[u8]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 /// What one rendering pass did.
@@ -319,7 +390,15 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
         Renderer {
-            ctx: SiteContext::new(site),
+            ctx: SiteContext::new(site, None),
+            theme,
+        }
+    }
+
+    /// A renderer that reuses (and keeps) sums in `sums` (serve).
+    pub fn with_sums(site: &'a Site, theme: &'a Theme, sums: &'a SumCache) -> Self {
+        Renderer {
+            ctx: SiteContext::new(site, Some(sums)),
             theme,
         }
     }
@@ -332,6 +411,7 @@ impl<'a> Renderer<'a> {
         let jobs: Vec<(Job, PathBuf, u64)> = ctx
             .jobs()
             .into_iter()
+            .chain((0..ctx.reports.len()).map(Job::ReportData))
             .map(|job| {
                 let path = ctx.job_path(&job);
                 let print = ctx.job_fingerprint(&job, global);
@@ -341,20 +421,36 @@ impl<'a> Renderer<'a> {
         let clock = Instant::now();
         let todo: Vec<&(Job, PathBuf, u64)> = jobs
             .iter()
-            .filter(|(_, path, print)| cache.pages.get(path).is_none_or(|(old, _)| old != print))
+            .filter(|(_, path, print)| {
+                cache
+                    .pages
+                    .get(path)
+                    .is_none_or(|c| c.fingerprint != *print)
+            })
             .collect();
-        let bytes: Vec<Vec<u8>> = todo
+        let bytes: Vec<(Vec<u8>, u64)> = todo
             .par_iter()
-            .map(|(job, _, _)| ctx.render(self.theme, job).map(String::into_bytes))
+            .map(|(job, _, _)| {
+                let bytes = ctx.render(self.theme, job)?.into_bytes();
+                let tag = etag(&bytes);
+                Ok((bytes, tag))
+            })
             .collect::<Result<_>>()?;
         let render = clock.elapsed();
         let mut changed = Vec::new();
-        for ((_, path, print), bytes) in todo.iter().zip(bytes) {
-            let same = cache.pages.get(path).is_some_and(|(_, old)| **old == bytes);
+        for ((_, path, print), (bytes, etag)) in todo.iter().zip(bytes) {
+            let same = cache.pages.get(path).is_some_and(|c| *c.bytes == bytes);
             if !same {
                 changed.push(path.clone());
             }
-            cache.pages.insert(path.clone(), (*print, Arc::new(bytes)));
+            cache.pages.insert(
+                path.clone(),
+                Cached {
+                    fingerprint: *print,
+                    bytes: Arc::new(bytes),
+                    etag,
+                },
+            );
         }
         let live: HashSet<&PathBuf> = jobs.iter().map(|(_, p, _)| p).collect();
         let gone: Vec<PathBuf> = cache
@@ -375,10 +471,38 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    /// The downloads and feeds: data/, report.json, summary.csv, sitemap,
-    /// feed, robots.txt.
-    pub fn data_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        self.ctx.data_files()
+    /// The quick downloads: summary.csv, sitemap, feed, robots.txt (serve;
+    /// it renders report.json with the pages and makes data/ lazily).
+    pub fn small_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        self.ctx.small_files()
+    }
+
+    /// Each year's summary.csv.
+    pub fn summaries(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        self.ctx.summaries()
+    }
+
+    /// sitemap.xml, feed.xml and robots.txt.
+    pub fn feeds(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        self.ctx.feeds()
+    }
+
+    /// What every page and the feeds are made from besides the reports'
+    /// figures: settings, theme, agencies, which reports exist and when
+    /// they were published.
+    pub fn global_fingerprint(&self) -> u64 {
+        self.ctx.global_fingerprint(self.theme)
+    }
+
+    /// What data/reports.csv and data/reports.json are made from: the
+    /// site's settings, agencies and every report.
+    pub fn tables_fingerprint(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.ctx.global_fingerprint(self.theme).hash(&mut h);
+        for r in &self.ctx.reports {
+            r.source_hash.hash(&mut h);
+        }
+        h.finish()
     }
 
     /// The original PDFs, as (output path, source file).
@@ -408,6 +532,9 @@ pub enum Job {
     Year(i32),
     Agency(String),
     Report(usize),
+    /// A report's `report.json` (serve renders it with the pages; build
+    /// writes it with the other downloads).
+    ReportData(usize),
 }
 
 /// Everything computed once and shared by all jobs.
@@ -418,7 +545,16 @@ struct SiteContext<'a> {
     years: BTreeMap<i32, Vec<&'a Report>>,
     year_set: BTreeSet<i32>,
     totals: BTreeMap<i32, Aggregate>,
+    /// Sums from earlier rebuilds (serve).
+    sums: Option<&'a SumCache>,
     spent: Spent,
+}
+
+fn sum(cache: Option<&SumCache>, reports: &[&Report]) -> Option<Aggregate> {
+    match cache {
+        Some(cache) => cache.sum(reports),
+        None => aggregate::sum(reports),
+    }
 }
 
 #[derive(Serialize)]
@@ -546,12 +682,12 @@ struct AgencyView {
 }
 
 impl<'a> SiteContext<'a> {
-    fn new(site: &'a Site) -> Self {
+    fn new(site: &'a Site, sums: Option<&'a SumCache>) -> Self {
         let years = aggregate::years(site);
         let reports: Vec<&Report> = site.reports.iter().filter(|r| !r.draft).collect();
         let totals = years
             .iter()
-            .filter_map(|(y, rs)| aggregate::sum(rs).map(|a| (*y, a)))
+            .filter_map(|(y, rs)| sum(sums, rs).map(|a| (*y, a)))
             .collect();
         SiteContext {
             site,
@@ -559,6 +695,7 @@ impl<'a> SiteContext<'a> {
             years,
             reports,
             totals,
+            sums,
             spent: Spent::default(),
         }
     }
@@ -581,6 +718,10 @@ impl<'a> SiteContext<'a> {
             Job::Report(i) => {
                 let r = self.reports[*i];
                 PathBuf::from(format!("{}/{}/index.html", r.year, r.agency))
+            }
+            Job::ReportData(i) => {
+                let r = self.reports[*i];
+                PathBuf::from(format!("{}/{}/report.json", r.year, r.agency))
             }
         }
     }
@@ -617,6 +758,7 @@ impl<'a> SiteContext<'a> {
                 .iter()
                 .filter(|r| !r.draft)
                 .for_each(|r| r.source_hash.hash(&mut h)),
+            Job::ReportData(i) => self.reports[*i].source_hash.hash(&mut h),
             Job::Report(i) => {
                 let r = self.reports[*i];
                 r.source_hash.hash(&mut h);
@@ -671,6 +813,7 @@ impl<'a> SiteContext<'a> {
     fn render(&self, theme: &Theme, job: &Job) -> Result<String> {
         let clock = Instant::now();
         let (template, ctx) = match job {
+            Job::ReportData(i) => return Ok(data::report_json(self.site, self.reports[*i])),
             Job::Home => {
                 let mut ctx = self.base_context("", &self.site.config.title);
                 ctx.insert("home", &self.home_view());
@@ -876,7 +1019,7 @@ impl<'a> SiteContext<'a> {
             if of.is_empty() {
                 continue;
             }
-            if let Some(agg) = aggregate::sum(&of) {
+            if let Some(agg) = sum(self.sums, &of) {
                 categories.push(CategoryTables {
                     name: c.name.clone(),
                     reports: of.len(),
@@ -1039,66 +1182,37 @@ impl<'a> SiteContext<'a> {
         }
     }
 
-    /// The downloads, into memory (serve).
-    fn data_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let sink = MemorySink::default();
-        // Memory cannot fail.
-        let _ = self.write_data(&sink);
-        let mut files = sink.files.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        files
+    /// Writes every download into `sink` (build).
+    fn write_data(&self, sink: &dyn Sink) -> Result<()> {
+        write_tables(self.site, &self.reports, sink, true)?;
+        for (path, bytes) in self.small_files() {
+            sink.file(path, bytes)?;
+        }
+        Ok(())
     }
 
-    /// Writes every download into `sink`. The site-wide tables are streamed
-    /// a slice of reports at a time, each report's record made once for its
-    /// own `report.json` and for `data/reports.json`, so that the 100 MB of
-    /// a large site's data never sit in memory at once.
-    fn write_data(&self, sink: &dyn Sink) -> Result<()> {
-        let keys = data::CsvColumns::new();
-        let mut csv = sink.stream(Path::new("data/reports.csv"))?;
-        let mut json = sink.stream(Path::new("data/reports.json"))?;
-        fn io(path: &'static str) -> impl Fn(std::io::Error) -> Error {
-            move |e| Error::io(Path::new(path), e)
-        }
-        csv.write_all(keys.header().as_bytes())
-            .map_err(io("data/reports.csv"))?;
-        json.write_all(data::JSON_OPEN.as_bytes())
-            .map_err(io("data/reports.json"))?;
-        for (n, slice) in self.reports.chunks(512).enumerate() {
-            let records: Vec<(String, String)> = slice
-                .par_iter()
-                .map(|report| {
-                    let record = data::report_json(self.site, report);
-                    sink.file(
-                        PathBuf::from(format!("{}/{}/report.json", report.year, report.agency)),
-                        record.clone().into_bytes(),
-                    )?;
-                    Ok((record, keys.line(self.site, report)))
-                })
-                .collect::<Result<_>>()?;
-            for (i, (record, line)) in records.iter().enumerate() {
-                if n > 0 || i > 0 {
-                    json.write_all(data::JSON_SEPARATOR.as_bytes())
-                        .map_err(io("data/reports.json"))?;
-                }
-                json.write_all(record.as_bytes())
-                    .map_err(io("data/reports.json"))?;
-                csv.write_all(line.as_bytes())
-                    .map_err(io("data/reports.csv"))?;
-            }
-        }
-        json.write_all(data::JSON_CLOSE.as_bytes())
-            .map_err(io("data/reports.json"))?;
-        json.flush().map_err(io("data/reports.json"))?;
-        csv.flush().map_err(io("data/reports.csv"))?;
-        drop((json, csv));
+    /// The downloads that are quick to make: each year's summary.csv,
+    /// sitemap.xml, feed.xml, robots.txt.
+    fn small_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = self.summaries();
+        out.extend(self.feeds());
+        out
+    }
+
+    fn summaries(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        self.totals
+            .iter()
+            .map(|(year, agg)| {
+                (
+                    PathBuf::from(format!("{year}/summary.csv")),
+                    data::summary_csv(agg).into_bytes(),
+                )
+            })
+            .collect()
+    }
+
+    fn feeds(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();
-        for (year, agg) in &self.totals {
-            out.push((
-                PathBuf::from(format!("{year}/summary.csv")),
-                data::summary_csv(agg).into_bytes(),
-            ));
-        }
         let mut robots = String::from("User-agent: *\nAllow: /\n");
         if let Some(base) = &self.site.config.base_url {
             robots.push_str(&format!("Sitemap: {base}sitemap.xml\n"));
@@ -1109,10 +1223,7 @@ impl<'a> SiteContext<'a> {
             out.push((PathBuf::from("feed.xml"), self.feed(base).into_bytes()));
         }
         out.push((PathBuf::from("robots.txt"), robots.into_bytes()));
-        for (path, bytes) in out {
-            sink.file(path, bytes)?;
-        }
-        Ok(())
+        out
     }
 
     fn sitemap(&self, base: &str) -> String {

@@ -181,6 +181,7 @@ fn answer(request: &Request, snapshot: &Snapshot) -> Reply {
     };
     let (bytes, etag) = match &snapshot.files[&file] {
         Asset::Memory { bytes, etag } => (bytes.as_ref().clone(), *etag),
+        Asset::Lazy(tables) => (tables.get(&file).as_ref().clone(), tables.etag),
         Asset::Disk(from) => match std::fs::read(from) {
             Ok(b) => (b, 0),
             Err(_) => return not_found(snapshot),

@@ -109,7 +109,7 @@ impl Server {
         let (tx, changes) = std::sync::mpsc::channel();
         let watcher = watch::Watcher::new(root, options.poll, tx)?;
         let mut preview = Preview::new(root, format);
-        let outcome = preview.rebuild();
+        let outcome = preview.rebuild(&[]);
         let shared = Arc::new(Shared {
             snapshot: RwLock::new(preview.snapshot.clone()),
             clients: Mutex::new(Vec::new()),
@@ -165,7 +165,7 @@ impl Server {
     pub fn watch(mut self, mut preview: Preview, mut notice: impl FnMut(Notice)) {
         while let Ok(cause) = self.changes.recv() {
             self.watcher.refresh();
-            let outcome = preview.rebuild();
+            let outcome = preview.rebuild(&cause);
             let changed = !outcome.changed.is_empty();
             {
                 let mut snapshot = self.shared.snapshot.write().expect("snapshot lock");

@@ -4,13 +4,14 @@
 //! rebuild reports which files changed so the browser reloads only then.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::load::{Loaded, load};
-use crate::render::{PageCache, Renderer, Theme};
+use crate::aggregate::SumCache;
+use crate::load::{LoadCache, Loaded, load_cached};
+use crate::model::Site;
+use crate::render::{PageCache, Renderer, Theme, etag, site_tables};
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -19,6 +20,33 @@ pub enum Asset {
     Memory { bytes: Arc<Vec<u8>>, etag: u64 },
     /// A large original (a report's PDF), read from disk when asked for.
     Disk(PathBuf),
+    /// data/reports.csv or data/reports.json: 100 MB on a large site, made
+    /// when first asked for rather than on every rebuild.
+    Lazy(Arc<Tables>),
+}
+
+/// The site-wide downloads of one rebuild, made once, on first request.
+#[derive(Debug)]
+pub struct Tables {
+    site: Arc<Site>,
+    pub etag: u64,
+    made: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Tables {
+    /// The bytes of `file` (`data/reports.csv`), made on first use.
+    pub fn get(&self, file: &str) -> Arc<Vec<u8>> {
+        self.made
+            .get_or_init(|| {
+                site_tables(&self.site)
+                    .into_iter()
+                    .map(|(p, b)| (key(&p), Arc::new(b)))
+                    .collect()
+            })
+            .get(file)
+            .cloned()
+            .unwrap_or_default()
+    }
 }
 
 /// What the server shows: the last good site and, when the content has
@@ -50,6 +78,11 @@ pub type Formatter = Arc<dyn Fn(&Loaded) -> String + Send + Sync>;
 
 pub struct Preview {
     root: PathBuf,
+    loads: LoadCache,
+    sums: SumCache,
+    /// sitemap.xml, feed.xml, robots.txt, with the fingerprint they were
+    /// made under.
+    feeds: (u64, Vec<(String, Asset)>),
     pages: PageCache,
     format: Formatter,
     pub snapshot: Snapshot,
@@ -59,6 +92,9 @@ impl Preview {
     pub fn new(root: &Path, format: Formatter) -> Self {
         Preview {
             root: root.to_path_buf(),
+            loads: LoadCache::default(),
+            sums: SumCache::default(),
+            feeds: (0, Vec::new()),
             pages: PageCache::default(),
             format,
             snapshot: Snapshot::default(),
@@ -69,11 +105,12 @@ impl Preview {
         &self.root
     }
 
-    /// Loads, checks and renders the site again. With errors, the served
-    /// files stay as they were and `snapshot.errors` says why.
-    pub fn rebuild(&mut self) -> Outcome {
+    /// Loads, checks and renders the site again, reading only what
+    /// `changed` touches (all of it when `changed` is empty). With errors,
+    /// the served files stay as they were and `snapshot.errors` says why.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Outcome {
         let start = Instant::now();
-        let loaded = load(&self.root);
+        let mut loaded = load_cached(&self.root, &mut self.loads, changed);
         let warnings = loaded.diagnostics.warning_count();
         let failed = |this: &mut Self, text: String| {
             this.snapshot.errors = Some(text);
@@ -84,9 +121,10 @@ impl Preview {
                 warnings,
             }
         };
-        let site = match &loaded.site {
-            Some(site) if !loaded.diagnostics.has_errors() => site,
-            _ => {
+        let site = match loaded.site.take() {
+            Some(site) if !loaded.diagnostics.has_errors() => Arc::new(site),
+            other => {
+                loaded.site = other;
                 let text = (self.format)(&loaded);
                 return failed(self, text);
             }
@@ -95,24 +133,59 @@ impl Preview {
             Ok(t) => t,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
-        let renderer = Renderer::new(site, &theme);
+        let renderer = Renderer::with_sums(&site, &theme, &self.sums);
         let pass = match renderer.pages(&mut self.pages) {
             Ok(p) => p,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
+        self.sums.prune();
         let statics = match theme.static_files(&site.root) {
             Ok(s) => s,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
-        let mut files: HashMap<String, Asset> = HashMap::with_capacity(self.pages.len() * 2);
-        for (path, bytes) in self.pages.iter() {
-            files.insert(key(path), memory(bytes.clone()));
+        let mut files: HashMap<String, Asset> = HashMap::with_capacity(self.pages.len() + 64);
+        for (path, bytes, etag) in self.pages.iter() {
+            files.insert(
+                key(path),
+                Asset::Memory {
+                    bytes: bytes.clone(),
+                    etag,
+                },
+            );
         }
-        for (path, bytes) in renderer.data_files().into_iter().chain(statics) {
+        for (path, bytes) in renderer.summaries().into_iter().chain(statics) {
             files.insert(key(&path), memory(Arc::new(bytes)));
+        }
+        // The sitemap and the feed list every report: made again only when
+        // a report appears, goes or changes its date (or the settings do).
+        let global = renderer.global_fingerprint();
+        if self.feeds.0 != global || self.feeds.1.is_empty() {
+            self.feeds = (
+                global,
+                renderer
+                    .feeds()
+                    .into_iter()
+                    .map(|(path, bytes)| (key(&path), memory(Arc::new(bytes))))
+                    .collect(),
+            );
+        }
+        for (path, asset) in &self.feeds.1 {
+            files.insert(path.clone(), asset.clone());
         }
         for (to, from) in renderer.pdfs() {
             files.insert(key(&to), Asset::Disk(from));
+        }
+        let tables_etag = renderer.tables_fingerprint();
+        let tables = match self.snapshot.files.get("data/reports.csv") {
+            Some(Asset::Lazy(t)) if t.etag == tables_etag => t.clone(),
+            _ => Arc::new(Tables {
+                site: site.clone(),
+                etag: tables_etag,
+                made: OnceLock::new(),
+            }),
+        };
+        for path in ["data/reports.csv", "data/reports.json"] {
+            files.insert(path.to_string(), Asset::Lazy(tables.clone()));
         }
         let old = &self.snapshot.files;
         let mut changed: Vec<String> = files
@@ -120,6 +193,7 @@ impl Preview {
             .filter(|(k, new)| match (old.get(*k), new) {
                 (Some(Asset::Memory { etag: a, .. }), Asset::Memory { etag: b, .. }) => a != b,
                 (Some(Asset::Disk(a)), Asset::Disk(b)) => a != b,
+                (Some(Asset::Lazy(a)), Asset::Lazy(b)) => a.etag != b.etag,
                 _ => true,
             })
             .map(|(k, _)| k.clone())
@@ -145,10 +219,8 @@ fn key(path: &Path) -> String {
 }
 
 fn memory(bytes: Arc<Vec<u8>>) -> Asset {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
     Asset::Memory {
+        etag: etag(&bytes),
         bytes,
-        etag: h.finish(),
     }
 }
