@@ -125,10 +125,29 @@ impl Staging {
             return Err(Error::io(&self.target, e));
         }
         if had_old {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+            remove_tree(&old)?;
         }
         Ok(())
     }
+}
+
+/// Removes a folder, its subfolders in parallel: the old copy of a large
+/// site is tens of thousands of files.
+fn remove_tree(dir: &Path) -> Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.par_iter().try_for_each(|path| {
+        let gone = if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        gone.map_err(|e| Error::io(path, e))
+    })?;
+    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
 }
 
 impl Drop for Staging {
