@@ -72,6 +72,32 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Convert published reports' text (or PDF, through pdftotext) into
+    /// content/AGENCY/YEAR.yaml and .md; never guesses a figure.
+    Import {
+        /// Text or PDF files of published reports, or folders of them.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The agency's slug: its folder under content/.
+        #[arg(long)]
+        agency: String,
+        /// The report's year, when the title does not state it (checked when it does).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Category key of a new agency (default: from its name).
+        #[arg(long)]
+        category: Option<String>,
+        /// Print the files and the check instead of writing them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace existing YEAR.yaml and YEAR.md.
+        #[arg(long)]
+        force: bool,
+        /// A cell the text leaves undecided, read from the original:
+        /// KEY=VALUE with the data files' keys (e.g. active.normative_documents.repealed=132).
+        #[arg(long = "cell", value_name = "KEY=VALUE")]
+        cells: Vec<String>,
+    },
     /// Scaffold a draft report (and the agency, if new). Never overwrites.
     New {
         /// The agency's slug: its folder under content/ (e.g. zhongtongjie).

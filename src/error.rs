@@ -36,6 +36,23 @@ pub enum Error {
     Template(String),
     #[error("serve: {0}")]
     Serve(String),
+    #[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Import {
+        file: PathBuf,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("{}: nothing written: {} problem(s):{}", file.display(), problems.len(), problems.iter().map(|(l, m)| format!("\n  {}:{l}: {m}", file.display())).collect::<String>())]
+    Unreadable {
+        file: PathBuf,
+        problems: Vec<(usize, String)>,
+    },
+    #[error("{} is a PDF, and reading it needs pdftotext, which is not installed: install poppler-utils (`apt-get install poppler-utils` on Debian/Ubuntu, `dnf install poppler-utils` on Fedora, `brew install poppler` on macOS), or give the text instead", .0.display())]
+    NoPdftotext(PathBuf),
+    #[error("--cell {arg}: {why}")]
+    BadCell { arg: String, why: String },
+    #[error("{} already exists; pass --force to replace it", .0.display())]
+    ImportExists(PathBuf),
     /// The site could not be loaded well enough to act on.
     #[error("the site has {} error(s)", .0.error_count())]
     Invalid(Diagnostics),

@@ -12,6 +12,7 @@
 //! - [`output`]: the atomic swap of the output folder;
 //! - [`serve`]: the preview server: in-memory site, watch, live reload;
 //! - [`generate`]: synthetic sites for benchmarks and tests;
+//! - [`import`]: published reports' text → the content format, never guessing;
 //! - [`commands`]: `check`, `new`, `init`, `build` as library functions.
 
 pub mod aggregate;
@@ -19,6 +20,7 @@ pub mod commands;
 pub mod diagnostics;
 mod error;
 pub mod generate;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
