@@ -327,3 +327,485 @@ fn pingtan_glued_digits_refused_where_no_rule_decides() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Synthetic texts: each shape, each rule that settles an ambiguous cell.
+
+/// A whole report in the crawler's glued shape: the rows of 三 (25 or 23
+/// digit strings, in the official order) and the digits of 四.
+fn glued(requests: &[&str], reviews: &str) -> String {
+    let defs = request_rows(requests.len() == 23);
+    let mut t = String::from(
+        "标题: 示范区测试局2024年政府信息公开工作年度报告\n发布时间: 2025-01-20 09:00\n==================== 正文 ====================\n本报告根据条例编制。 一、总体情况 2024年，本局依法公开。（一）主动公开方面全年公开信息12条。 二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000行政规范性文件102第二十条第（五）项信息内容本年处理决定数量行政许可5第二十条第（六）项信息内容本年处理决定数量行政处罚0行政强制0第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他",
+    );
+    let mut group = None;
+    for (def, digits) in defs.iter().zip(requests) {
+        if def.key == "requests.granted" {
+            t.push_str("三、本年度办理结果");
+        }
+        if def.group != group {
+            group = def.group;
+            if let Some(g) = group {
+                t.push_str(g);
+            }
+        }
+        t.push_str(def.label);
+        t.push_str(digits);
+    }
+    t.push_str("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计");
+    t.push_str(reviews);
+    t.push_str("五、存在的主要问题及改进情况公开深度不够。六、其他需要报告的事项无。\n");
+    t
+}
+
+const Z: &str = "0000000";
+
+/// 三 with the given rows (by index) replaced, the rest zeros.
+fn rows_with(changes: &[(usize, &'static str)]) -> Vec<&'static str> {
+    let mut rows = vec![Z; 25];
+    for &(i, d) in changes {
+        rows[i] = d;
+    }
+    rows
+}
+
+#[test]
+fn glued_rows_split_by_r2_and_reviews_by_r4_to_r6() {
+    // 一 = （一） + （二）; （七） likewise.
+    let text = glued(
+        &rows_with(&[
+            (0, "801000081"),
+            (2, "220000022"),
+            (3, "581000059"),
+            (23, "801000081"),
+        ]),
+        "110024001510102",
+    );
+    let r = read_str(&text, &Given::new()).unwrap();
+    assert_eq!(r.name, "示范区测试局");
+    assert_eq!(r.published.unwrap().to_string(), "2025-01-20");
+    assert_eq!(
+        r.row("requests.new").unwrap(),
+        ints(&[80, 1, 0, 0, 0, 0, 81])
+    );
+    assert_eq!(
+        r.row("requests.granted").unwrap(),
+        ints(&[22, 0, 0, 0, 0, 0, 22])
+    );
+    assert_eq!(
+        r.row("requests.partially_granted").unwrap(),
+        ints(&[58, 1, 0, 0, 0, 0, 59])
+    );
+    assert_eq!(r.row("reviews.review").unwrap(), ints(&[1, 1, 0, 0, 2]));
+    assert_eq!(
+        r.row("reviews.litigation_direct").unwrap(),
+        ints(&[4, 0, 0, 1, 5])
+    );
+    assert_eq!(
+        r.row("reviews.litigation_after_review").unwrap(),
+        ints(&[1, 0, 1, 0, 2])
+    );
+    assert_eq!(
+        r.row("active.normative_documents").unwrap(),
+        ints(&[1, 0, 2])
+    );
+    assert_eq!(
+        r.notes,
+        [
+            "line 4: 三（一）予以公开: \"220000022\" split more than one way; R1 and R3 leave one: read as 22 | 0 | 0 | 0 | 0 | 0 | 22"
+        ]
+    );
+    assert_eq!(
+        headings(&r),
+        [
+            "## 一、总体情况",
+            "## 五、存在的主要问题及改进情况",
+            "## 六、其他需要报告的事项",
+        ]
+    );
+}
+
+#[test]
+fn glued_row_that_r2_leaves_open_is_settled_by_r3() {
+    // （一） "11100000111" is 1|110|0|0|0|0|111 or 111|0|0|0|0|0|111 (both
+    // keep R2); only the first makes （七） = （一） + （二） in every column.
+    let text = glued(
+        &rows_with(&[
+            (0, "21100000112"),
+            (2, "11100000111"),
+            (3, "1000001"),
+            (23, "21100000112"),
+        ]),
+        "000000000000000",
+    );
+    let r = read_str(&text, &Given::new()).unwrap();
+    assert_eq!(
+        r.row("requests.granted").unwrap(),
+        ints(&[1, 110, 0, 0, 0, 0, 111])
+    );
+    assert_eq!(r.uncertain(), 7);
+}
+
+#[test]
+fn glued_row_that_no_rule_decides_is_refused_with_its_cell() {
+    // 一, （一） and （七） each split two ways, and the rules hold either way.
+    let text = glued(
+        &rows_with(&[(0, "11100000111"), (2, "11100000111"), (23, "11100000111")]),
+        "000000000000000",
+    );
+    let err = read_str(&text, &Given::new()).unwrap_err();
+    assert_eq!(
+        err,
+        "t.txt: nothing written: 3 problem(s):\n  t.txt:4: 一、本年新收政府信息公开申请数量 · 自然人: the digits \"11100000111\" split 2 ways into 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他 and R1–R6 do not decide (1 | 110 | 0 | 0 | 0 | 0 | 111, or 111 | 0 | 0 | 0 | 0 | 0 | 111 or …); read the original and give it with --cell requests.new.natural_person=N\n  t.txt:4: 三（一）予以公开 · 自然人: the digits \"11100000111\" split 2 ways into 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他 and R1–R6 do not decide (1 | 110 | 0 | 0 | 0 | 0 | 111, or 111 | 0 | 0 | 0 | 0 | 0 | 111 or …); read the original and give it with --cell requests.granted.natural_person=N\n  t.txt:4: 三（七）总计 · 自然人: the digits \"11100000111\" split 2 ways into 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他 and R1–R6 do not decide (1 | 110 | 0 | 0 | 0 | 0 | 111, or 111 | 0 | 0 | 0 | 0 | 0 | 111 or …); read the original and give it with --cell requests.total.natural_person=N"
+    );
+    // The clerk reads one cell in the original; R1 and R3 do the rest.
+    let r = read_str(&text, &given(&[("requests.new.natural_person", "111")])).unwrap();
+    assert_eq!(
+        r.row("requests.total").unwrap(),
+        ints(&[111, 0, 0, 0, 0, 0, 111])
+    );
+}
+
+#[test]
+fn glued_row_that_breaks_r2_every_way_is_refused() {
+    let text = glued(&rows_with(&[(2, "21100000113")]), "000000000000000");
+    let err = read_str(&text, &Given::new()).unwrap_err();
+    assert_eq!(
+        err,
+        "t.txt: nothing written: 1 problem(s):\n  t.txt:4: 三（一）予以公开: the digits \"21100000113\" cannot be split into 7 cells whose 总计 is the sum of the other six (R2)"
+    );
+}
+
+#[test]
+fn glued_hybrid_with_one_other_row() {
+    let mut rows = vec![Z; 23];
+    rows[0] = "1000001";
+    rows[20] = "1000001"; // （六）其他处理, one row
+    rows[21] = "1000001";
+    let r = read_str(&glued(&rows, "000000000000000"), &Given::new()).unwrap();
+    assert_eq!(r.format_label(), "2021 with （六）其他处理 as one row");
+    assert_eq!(
+        r.row("requests.other").unwrap(),
+        ints(&[1, 0, 0, 0, 0, 0, 1])
+    );
+    assert_eq!(r.cells_read(), 10 + 161 + 15);
+}
+
+// ---------------------------------------------------------------------------
+// Round trips: generated reports (both formats) rendered to each text shape
+// import back to the same numbers.
+
+#[derive(Clone, Copy, Debug)]
+enum Render {
+    Rows,
+    Tabs,
+    Pipes,
+    Columns,
+}
+
+fn values(row: &gongkai::model::Row) -> Vec<String> {
+    (0..row.def.width())
+        .map(|i| row.value(i).to_string())
+        .collect()
+}
+
+fn line(shape: Render, label: &str, cells: &[String]) -> String {
+    match shape {
+        Render::Rows => format!("{label} {}\n", cells.join(" ")),
+        Render::Tabs => format!("{label}\t{}\n", cells.join("\t")),
+        Render::Pipes => format!("| {label} | {} |\n|---|\n", cells.join(" | ")),
+        Render::Columns => {
+            let mut s = format!("{label}\n\n");
+            for c in cells {
+                s.push_str(&format!("{c}\n\n"));
+            }
+            s
+        }
+    }
+}
+
+/// The report as its published text would look in `shape`.
+fn render(report: &gongkai::Report, name: &str, shape: Render) -> String {
+    let mut t = format!("{name}\n{} 年政府信息公开工作\n年度报告\n\n", report.year);
+    t.push_str("本报告根据《中华人民共和国政府信息公开条例》编制。\n\n一、总体情况\n（一）主动公开\n本机关坚持以公开为常态。\n- 1 -\n\x0c二、主动公开政府信息情况\n");
+    for row in report.active.iter() {
+        let labels: Vec<&str> = row.def.columns.iter().map(|c| c.label).collect();
+        t.push_str(&format!(
+            "{}\n信息内容 {}\n",
+            row.def.group.unwrap_or_default(),
+            labels.join(" ")
+        ));
+        t.push_str(&line(shape, row.def.label, &values(row)));
+    }
+    t.push_str("三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等\n于第三项加第四项之和）\n申请人情况\n自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n");
+    match shape {
+        Render::Columns => {
+            // pdftotext: column after column, then the labels.
+            for c in 0..7 {
+                for row in report.requests.iter() {
+                    t.push_str(&format!("{}\n", row.value(c)));
+                }
+                t.push('\n');
+            }
+            for row in report.requests.iter() {
+                t.push_str(&format!("{}\n", row.def.label));
+            }
+        }
+        _ => {
+            let mut group = None;
+            for row in report.requests.iter() {
+                if row.def.group != group {
+                    group = row.def.group;
+                    if let Some(g) = group {
+                        t.push_str(&format!("{g}\n"));
+                    }
+                }
+                t.push_str(&line(shape, row.def.label, &values(row)));
+            }
+        }
+    }
+    t.push_str("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计\n");
+    let all: Vec<String> = report.reviews.iter().flat_map(values).collect();
+    t.push_str(&match shape {
+        Render::Rows => all.join(" ") + "\n",
+        Render::Tabs => all.join("\t") + "\n",
+        Render::Pipes => format!("| {} |\n", all.join(" | ")),
+        Render::Columns => all.join("\n\n") + "\n",
+    });
+    t.push_str("五、存在的主要问题及改进情况\n公开的深度还不够。\n六、其他需要报告的事项\n本机关未收取信息处理费。\n");
+    t
+}
+
+#[test]
+fn generated_reports_round_trip_through_every_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    gongkai::generate::generate(
+        dir.path(),
+        &gongkai::generate::Options {
+            agencies: 4,
+            years: 3,
+            last_year: 2021,
+            seed: 11,
+        },
+    )
+    .unwrap();
+    let site = gongkai::load(dir.path()).site.unwrap();
+    assert_eq!(site.reports.len(), 12);
+    let mut formats = std::collections::BTreeSet::new();
+    for report in &site.reports {
+        let name = &site.agencies[&report.agency].name;
+        for shape in [Render::Rows, Render::Tabs, Render::Pipes, Render::Columns] {
+            let text = render(report, name, shape);
+            let r = read_str(&text, &Given::new()).unwrap_or_else(|e| {
+                panic!("{} {} {shape:?}: {e}\n{text}", report.agency, report.year)
+            });
+            let what = format!("{} {} {shape:?}", report.agency, report.year);
+            assert_eq!(&r.name, name, "{what}");
+            assert_eq!(r.year, report.year, "{what}");
+            assert_eq!(r.tables.format, report.format, "{what}");
+            assert_eq!(r.tables.single_other, report.single_other, "{what}");
+            for row in report
+                .active
+                .iter()
+                .chain(report.requests.iter())
+                .chain(report.reviews.iter())
+            {
+                let expected: Vec<Option<Number>> =
+                    (0..row.def.width()).map(|i| Some(row.value(i))).collect();
+                assert_eq!(
+                    r.row(row.def.key).unwrap(),
+                    expected,
+                    "{what}: {}",
+                    row.def.key
+                );
+            }
+            assert_eq!(r.uncertain(), 0, "{what}");
+            assert!(!r.as_published(), "{what}: {:?}", r.broken);
+            assert!(!r.markdown.contains("- 1 -"), "{what}");
+            formats.insert(report.format);
+        }
+    }
+    assert_eq!(formats.len(), 2);
+}
+
+// ---------------------------------------------------------------------------
+// One row per line with what extraction does to text: full-width digits,
+// `1、`, spaced-out and wrapped labels, page numbers, form feeds, a running
+// header, an OCR letter for a digit.
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/import")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn rows_with_full_width_digits_spaced_labels_page_numbers_and_ocr() {
+    let r = read_str(&fixture("rows_2022.txt"), &Given::new()).unwrap();
+    assert_eq!(r.name, "示范区测试局");
+    assert_eq!(r.year, 2022);
+    assert_eq!(r.format_label(), "2021");
+    assert_eq!(
+        r.row("active.normative_documents").unwrap(),
+        ints(&[2, 1, 9])
+    );
+    assert_eq!(r.row("active.licensing").unwrap(), ints(&[12]));
+    assert_eq!(r.row("active.punishment").unwrap(), ints(&[3]));
+    assert_eq!(r.row("active.coercion").unwrap(), ints(&[0]));
+    assert_eq!(r.row("active.fees").unwrap(), cells(&[Some("1.25")]));
+    assert_eq!(r.row("requests.new").unwrap(), ints(&[5, 1, 0, 0, 0, 0, 6]));
+    assert_eq!(
+        r.row("requests.partially_granted").unwrap(),
+        ints(&[1, 1, 0, 0, 0, 0, 2])
+    );
+    assert_eq!(
+        r.row("requests.unavailable.not_held").unwrap(),
+        ints(&[1, 0, 0, 0, 0, 0, 1])
+    );
+    assert_eq!(
+        r.row("requests.carried_forward").unwrap(),
+        ints(&[1, 0, 0, 0, 0, 0, 1])
+    );
+    assert_eq!(r.row("reviews.review").unwrap(), ints(&[1, 0, 0, 0, 1]));
+    assert_eq!(
+        r.notes,
+        ["line 23: 行政强制: printed 「O」, read as 0 (OCR)"]
+    );
+    assert_eq!(
+        r.summary(),
+        "format 2021 (one row per line); 200 cells read, 1 uncertain, 0 blank, 0 rule(s) broken"
+    );
+    assert_eq!(
+        r.markdown,
+        "本报告根据条例编制。\n\n## 一、总体情况\n\n### （一）主动公开\n\n2022年，本局主动公开信息12条。\n\n## 五、存在的主要问题及改进情况\n\n### （一）存在的问题\n\n公开形式较单一。\n\n### （二）改进情况\n\n丰富公开形式。\n\n## 六、其他需要报告的事项\n\n本局未收取信息处理费。\n"
+    );
+}
+
+#[test]
+fn a_missing_cell_in_a_row_is_refused() {
+    let text = fixture("rows_2022.txt").replace("3、其他 0 0 0 0 0 0 0", "3、其他 0 0 0 0 0 0");
+    let err = read_str(&text, &Given::new()).unwrap_err();
+    assert_eq!(
+        err,
+        "t.txt: nothing written: 1 problem(s):\n  t.txt:32: section 三: 174 cells read, but the table has 25 rows × 7 cells = 175: a cell is missing, blank or extra, and where cannot be told"
+    );
+}
+
+#[test]
+fn tab_separated_blanks_are_null_and_hybrid_other_row_is_kept() {
+    let text = fixture("rows_2022.txt")
+        .replace(
+            "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1",
+            "二、上年结转政府信息公开申请数量\t1\t\t\t\t\t\t1",
+        )
+        .replace("（六）其他处理\n", "")
+        .replace(
+            "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0\n2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0\n3、其他 0 0 0 0 0 0 0\n",
+            "（六）其他处理\t0\t0\t0\t0\t0\t0\t0\n",
+        );
+    let r = read_str(&text, &Given::new()).unwrap();
+    assert_eq!(r.tables.shape, import::Shape::Tabs);
+    assert_eq!(r.format_label(), "2021 with （六）其他处理 as one row");
+    assert_eq!(
+        r.row("requests.carried_over").unwrap(),
+        cells(&[Some("1"), None, None, None, None, None, Some("1")])
+    );
+    assert_eq!(r.row("requests.other").unwrap(), ints(&[0; 7]));
+    assert_eq!(r.blanks(), 5);
+    assert_eq!(
+        r.notes[1],
+        "line 33: 二、上年结转政府信息公开申请数量 · 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他 printed blank: written as null"
+    );
+    let yaml = r.yaml("t.txt");
+    assert!(
+        yaml.contains("  carried_over: [1, null, null, null, null, null, 1]"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("  other: [0, 0, 0, 0, 0, 0, 0]"), "{yaml}");
+}
+
+#[test]
+fn an_inconsistent_original_is_kept_as_published_with_each_rule_broken() {
+    let text =
+        fixture("rows_2022.txt").replace("（七）总计 5 1 0 0 0 0 6", "（七）总计 5 1 0 0 0 0 7");
+    let r = read_str(&text, &Given::new()).unwrap();
+    assert!(r.as_published());
+    assert_eq!(
+        r.broken,
+        [
+            "总计: 一、本年新收 6 + 二、上年结转 1 = 7, but 三（七）总计 7 + 四、结转下年度 1 = 8 (R1)",
+            "三（七）总计 · 总计 is 7, but 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他 = 5 + 1 + 0 + 0 + 0 + 0 = 6 (R2)",
+            "三（七）总计 · 总计 is 7, but the sum of rows （一）…（六） is 6 (R3)",
+        ]
+    );
+    assert!(r.yaml("t.txt").contains("\nas_published: true\n"));
+    assert!(r.summary().ends_with("3 rule(s) broken"));
+}
+
+#[test]
+fn a_figure_printed_apart_with_nothing_naming_its_column_is_refused() {
+    let text = std::fs::read_to_string(reports_dir().join("2025_shanghai_bgt.txt"))
+        .unwrap()
+        .replace("（含自然失效 29 件）", "");
+    let err = read_str(&text, &Given::new()).unwrap_err();
+    assert_eq!(
+        err,
+        "t.txt: nothing written: 1 problem(s):\n  t.txt:81: 行政规范性文件: the figure 「55」 is printed apart from its row, and nothing tells which of 本年制发件数, 本年废止件数, 现行有效件数 it is"
+    );
+    let r = read_str(
+        &text,
+        &given(&[("active.normative_documents.repealed", "55")]),
+    )
+    .unwrap();
+    assert_eq!(
+        r.row("active.normative_documents").unwrap(),
+        ints(&[34, 55, 189])
+    );
+}
+
+#[test]
+fn bad_input_is_an_error_never_a_panic() {
+    for (text, message) in [
+        ("", "t.txt: the file is empty"),
+        (
+            "随便一些文字\n没有任何表格",
+            "t.txt: the heading 二、主动公开政府信息情况 is not found: is this a 政府信息公开工作年度报告?",
+        ),
+    ] {
+        assert_eq!(read_str(text, &Given::new()).unwrap_err(), message);
+    }
+    let no_year =
+        fixture("rows_2022.txt").replace("示范区测试局2022年政府信息公开工作年度报告", "");
+    assert_eq!(
+        read_str(&no_year, &Given::new()).unwrap_err(),
+        "t.txt: no title with the report's year (…2024年政府信息公开工作年度报告) is found: give the year with --year"
+    );
+    let r = import::read_text(&no_year, Path::new("t.txt"), Some(2022), &Given::new()).unwrap();
+    assert_eq!(r.year, 2022);
+    let wrong = import::read_text(
+        &fixture("rows_2022.txt"),
+        Path::new("t.txt"),
+        Some(2023),
+        &Given::new(),
+    );
+    assert_eq!(
+        wrong.unwrap_err().to_string(),
+        "t.txt:1: the title says 2022, but --year is 2023"
+    );
+    // Every prefix of every real report: an answer, never a panic.
+    for name in [
+        "2024_hongzequ.txt",
+        "2023_pingtan.txt",
+        "2025_shanghai_bgt.txt",
+        "2023_shuyang_fagaiju.txt",
+    ] {
+        let text = std::fs::read_to_string(reports_dir().join(name)).unwrap();
+        let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(97).collect();
+        for cut in cuts {
+            let _ = read_str(&text[..cut], &Given::new());
+        }
+    }
+}

@@ -65,10 +65,7 @@ pub fn headings(text: &str, from: usize) -> Headings {
                     .chars()
                     .filter(|c| !c.is_whitespace())
                     .collect();
-                let inline = rest
-                    .chars()
-                    .skip(window.chars().count())
-                    .any(|c| c == '。' || c == '，')
+                let inline = rest.chars().any(|c| c == '。' || c == '，')
                     || rest.chars().any(|c| c.is_ascii_digit());
                 let stop = if line_len <= 40 && !inline {
                     line_end
@@ -209,7 +206,7 @@ pub fn title(text: &str, before: usize) -> Option<Title> {
         if name.is_empty()
             || name
                 .chars()
-                .any(|c| c.is_ascii_alphanumeric() || "/_\\".contains(c))
+                .any(|c| c.is_ascii_alphabetic() || "/_\\:".contains(c))
         {
             continue;
         }
