@@ -227,6 +227,7 @@ fn import(
     options: &gongkai::import::Options,
 ) -> gongkai::Result<ExitCode> {
     use gongkai::import;
+    import::check_slug(&options.agency)?;
     let given = import::parse_given(cells)?;
     let files = import::expand(files)?;
     if files.len() > 1 && (year.is_some() || !given.is_empty()) {

@@ -530,6 +530,18 @@ fn category_for(name: &str) -> &'static str {
 /// The files for one imported report, checked against the site: a valid
 /// slug, a known category, no file overwritten without `force`. X1 against
 /// last year's report is added to `broken`.
+/// Refuses an agency slug that is not `[a-z0-9][a-z0-9-]*` before anything is read.
+pub fn check_slug(slug: &str) -> Result<()> {
+    if crate::load::valid_slug(slug) {
+        Ok(())
+    } else {
+        Err(Error::InvalidSlug {
+            slug: slug.to_string(),
+            suggestion: crate::load::suggest_slug(slug),
+        })
+    }
+}
+
 pub fn plan(
     root: &Path,
     site: &crate::model::Site,
@@ -537,12 +549,7 @@ pub fn plan(
     source: &Path,
     opts: &Options,
 ) -> Result<Plan> {
-    if !crate::load::valid_slug(&opts.agency) {
-        return Err(Error::InvalidSlug {
-            slug: opts.agency.clone(),
-            suggestion: crate::load::suggest_slug(&opts.agency),
-        });
-    }
+    check_slug(&opts.agency)?;
     let folder = Path::new("content").join(&opts.agency);
     let mut files = Vec::new();
     let mut category_note = None;
@@ -602,7 +609,7 @@ pub fn plan(
     if !opts.force {
         for (f, _) in &files {
             if f.file_name().is_some_and(|n| n != "agency.yaml") && root.join(f).exists() {
-                return Err(Error::ImportExists(root.join(f)));
+                return Err(Error::ImportExists(f.clone()));
             }
         }
     }
