@@ -1036,3 +1036,58 @@ fn cli_pdf_without_pdftotext_says_how_to_install_it() {
         )
     );
 }
+
+#[test]
+fn rows_out_of_their_official_place_are_refused() {
+    let text = fixture("rows_2022.txt")
+        .replace(
+            "1、本机关不掌握相关政府信息 1",
+            "2、没有现成信息需要另行制作 1",
+        )
+        .replace(
+            "2、没有现成信息需要另行制作 0",
+            "1、本机关不掌握相关政府信息 0",
+        );
+    let err = read_str(&text, &Given::new()).unwrap_err();
+    assert_eq!(
+        err,
+        "t.txt: nothing written: 2 problem(s):\n  t.txt:51: section 三: the figures printed with the label 三（四）2.没有现成信息需要另行制作 fall, in the table's order, on the row 三（四）1.本机关不掌握相关政府信息: a row is missing or out of place\n  t.txt:54: section 三: the figures printed with the label 三（四）1.本机关不掌握相关政府信息 fall, in the table's order, on the row 三（四）2.没有现成信息需要另行制作: a row is missing or out of place"
+    );
+}
+
+#[test]
+fn a_dash_in_a_cell_is_a_blank() {
+    let text = fixture("rows_2022.txt").replace(
+        "（一）予以公开 3 0 0 0 0 0 3",
+        "（一）予以公开 3 — 0 0 0 0 3",
+    );
+    let r = read_str(&text, &Given::new()).unwrap();
+    assert_eq!(
+        r.row("requests.granted").unwrap(),
+        cells(&[
+            Some("3"),
+            None,
+            Some("0"),
+            Some("0"),
+            Some("0"),
+            Some("0"),
+            Some("3")
+        ])
+    );
+    assert!(!r.as_published());
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gbk.txt");
+    // 「报告」 in GBK on line 2.
+    std::fs::write(&path, b"title\n\xb1\xa8\xb8\xe6\n").unwrap();
+    assert_eq!(
+        import::file_text(&path).unwrap_err().to_string(),
+        format!(
+            "{}:2: the text is not UTF-8 (GBK?); convert it, e.g. `iconv -f GBK -t UTF-8`",
+            path.display()
+        )
+    );
+}

@@ -94,6 +94,8 @@ struct Tok {
     value: Option<Number>,
     uncertain: Option<String>,
     note: Option<String>,
+    /// The words printed on the same line.
+    words: String,
 }
 
 /// Section ranges (byte offsets in the text) of 二、三、四.
@@ -243,6 +245,14 @@ fn columns_used(section: &str) -> bool {
     all > 0 && lone * 10 >= all * 6
 }
 
+/// A cell printed as a dash or slash: no figure (written `null`).
+fn is_dash(field: &str) -> bool {
+    matches!(
+        field.trim(),
+        "/" | "／" | "—" | "——" | "–" | "-" | "－" | "\\"
+    )
+}
+
 /// A printed number, or an OCR letter in its place (`O` for 0), marked.
 fn parse_field(field: &str) -> Option<(Number, Option<String>)> {
     let f = field.trim();
@@ -250,7 +260,7 @@ fn parse_field(field: &str) -> Option<(Number, Option<String>)> {
         return None;
     }
     if f.bytes()
-        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
         && let Ok(n) = Number::parse(f)
     {
         return Some((n, None));
@@ -344,6 +354,7 @@ fn tokenize(text: &str, range: Range<usize>, shape: Shape) -> Vec<LineToks> {
         }
         let line_no = line_of(text, line_start);
         let mut toks = Vec::new();
+        let mut words = String::new();
         let mut has_text = false;
         let mut push = |field: &str, at: usize, blank_ok: bool, has_text: &mut bool| {
             match parse_field(field) {
@@ -354,6 +365,7 @@ fn tokenize(text: &str, range: Range<usize>, shape: Shape) -> Vec<LineToks> {
                     value: Some(n),
                     uncertain,
                     note: None,
+                    words: String::new(),
                 }),
                 None if blank_ok && field.trim().is_empty() => toks.push(Tok {
                     start: line_start + at,
@@ -362,10 +374,21 @@ fn tokenize(text: &str, range: Range<usize>, shape: Shape) -> Vec<LineToks> {
                     value: None,
                     uncertain: None,
                     note: None,
+                    words: String::new(),
+                }),
+                None if is_dash(field) => toks.push(Tok {
+                    start: line_start + at,
+                    line: line_no,
+                    raw: field.trim().to_string(),
+                    value: None,
+                    uncertain: None,
+                    note: None,
+                    words: String::new(),
                 }),
                 None => {
                     if !field.trim().is_empty() {
                         *has_text = true;
+                        words.push_str(field.trim());
                     }
                 }
             }
@@ -419,6 +442,9 @@ fn tokenize(text: &str, range: Range<usize>, shape: Shape) -> Vec<LineToks> {
             }
         }
         let lone = toks.len() == 1 && !has_text;
+        for t in &mut toks {
+            t.words.clone_from(&words);
+        }
         out.push(LineToks { toks, lone });
     }
     // A note belongs to the number printed just before it.
@@ -470,10 +496,19 @@ fn in_row_order(lines: Vec<LineToks>, width: usize) -> Result<Vec<Tok>, Problem>
     while i < groups.len() {
         let k = groups[i].len();
         let run = groups[i..].iter().take_while(|g| g.len() == k).count();
-        if k == 1 || run == 1 {
+        if k == 1 || (run == 1 && k % width == 0) {
+            // Single numbers, or whole rows printed one cell per line.
             out.append(&mut groups[i]);
             i += 1;
             continue;
+        }
+        if run == 1 {
+            return Err(Problem {
+                line: groups[i][0].line,
+                message: format!(
+                    "{k} numbers printed one under another, neither whole rows of {width} nor one of {width} columns: the rows cannot be told apart"
+                ),
+            });
         }
         if run % width != 0 {
             return Err(Problem {
@@ -569,12 +604,54 @@ fn read_grid(
         });
         return (Vec::new(), after);
     }
+    // A row printed on one line with its label must be the row the
+    // table's order puts there: otherwise rows are missing or out of place.
+    if section == "三" {
+        let before = problems.len();
+        for (r, chunk) in toks.chunks(width).enumerate() {
+            let line = chunk[0].line;
+            if chunk.iter().any(|t| t.line != line) || chunk[0].words.is_empty() {
+                continue;
+            }
+            if let Some(named) = named_row(defs, &chunk[0].words)
+                && named != r
+            {
+                problems.push(Problem {
+                    line,
+                    message: format!(
+                        "section 三: the figures printed with the label {} fall, in the table's order, on the row {}: a row is missing or out of place",
+                        defs[named].cite, defs[r].cite
+                    ),
+                });
+            }
+        }
+        if problems.len() > before {
+            return (Vec::new(), after);
+        }
+    }
     let mut rows: Vec<Vec<Cell>> = toks
         .chunks(width)
         .map(|r| r.iter().map(cell).collect())
         .collect();
     apply_given(defs, &mut rows, given);
     (rows, after)
+}
+
+/// The row whose label the words end with (the longest such label).
+fn named_row(defs: &[RowDef], words: &str) -> Option<usize> {
+    let words: String = Compact::new(words).chars.iter().collect();
+    defs.iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let bare = d
+                .label
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_start_matches('.');
+            let bare: String = Compact::new(bare).chars.iter().collect();
+            words.ends_with(&bare).then_some((bare.chars().count(), i))
+        })
+        .max()
+        .map(|(_, i)| i)
 }
 
 fn apply_given(defs: &[RowDef], rows: &mut [Vec<Cell>], given: &Given) {
@@ -901,6 +978,7 @@ fn glued_runs(text: &str, range: Range<usize>, labels: &[Range<usize>]) -> Vec<T
                     value: None,
                     uncertain: None,
                     note: None,
+                    words: String::new(),
                 });
             }
             i = j;
@@ -1062,6 +1140,7 @@ fn read_requests_glued(
                     value: None,
                     uncertain: None,
                     note: None,
+                    words: String::new(),
                 };
                 let mut p = open_problem(def, &tok, &c, n);
                 p.message = p.message.replace("no rule decides", "R1–R6 do not decide");
