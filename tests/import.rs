@@ -1216,3 +1216,54 @@ fn a_pdf_is_read_through_pdftotext() {
         r.markdown
     );
 }
+
+#[test]
+fn glued_labels_garbled_by_ocr_are_still_found() {
+    let text = glued(
+        &rows_with(&[(0, "801000081"), (3, "801000081"), (23, "801000081")]),
+        "000000000000000",
+    )
+    .replace("属于国家秘密", "属于国家秘宓")
+    .replace("其他法律行政法规禁止公开", "其他法律行政止公开");
+    let r = read_str(&text, &Given::new()).unwrap();
+    assert_eq!(
+        r.row("requests.partially_granted").unwrap(),
+        ints(&[80, 1, 0, 0, 0, 0, 81])
+    );
+    assert_eq!(
+        r.row("requests.withheld.state_secret").unwrap(),
+        ints(&[0; 7])
+    );
+    assert_eq!(
+        r.row("requests.total").unwrap(),
+        ints(&[80, 1, 0, 0, 0, 0, 81])
+    );
+}
+
+#[test]
+fn glued_reviews_split_by_r4_to_r6_or_refused() {
+    let zeros = rows_with(&[]);
+    let r = read_str(&glued(&zeros, "10000101100200000"), &Given::new()).unwrap();
+    assert_eq!(r.row("reviews.review").unwrap(), ints(&[10, 0, 0, 0, 10]));
+    assert_eq!(
+        r.row("reviews.litigation_direct").unwrap(),
+        ints(&[1, 1, 0, 0, 2])
+    );
+    assert_eq!(
+        r.row("reviews.litigation_after_review").unwrap(),
+        ints(&[0; 5])
+    );
+    assert_eq!(r.uncertain(), 15);
+    // 1|10|0|0|11 or 11|0|0|0|11: both keep R4.
+    let err = read_str(&glued(&zeros, "11000110000000000"), &Given::new()).unwrap_err();
+    assert_eq!(
+        err,
+        "t.txt: nothing written: 1 problem(s):\n  t.txt:4: 行政复议 · 结果维持: the digits \"11000110000000000\" split 2 ways into the 15 cells of section 四 and R4–R6 do not decide; read the original and give it with --cell reviews.review.upheld=N"
+    );
+    let r = read_str(
+        &glued(&zeros, "11000110000000000"),
+        &given(&[("reviews.review.upheld", "11")]),
+    )
+    .unwrap();
+    assert_eq!(r.row("reviews.review").unwrap(), ints(&[11, 0, 0, 0, 11]));
+}

@@ -1009,10 +1009,14 @@ fn request_keys(def: &RowDef) -> Vec<String> {
     if let Some(cut) = label.find('（').filter(|&i| i > 0) {
         keys.push(label[..cut].to_string());
     }
+    // Pieces of the label, for labels OCR garbled (「属于国家秘宓」). A piece
+    // found too far ahead leaves two groups of digits in the row before it,
+    // which is refused, so a piece never shifts rows silently.
     let chars: Vec<char> = short.chars().collect();
-    if chars.len() > 6 {
-        keys.push(chars[..4].iter().collect());
-        keys.push(chars[chars.len() - 4..].iter().collect());
+    if chars.len() >= 5 {
+        let k = if chars.len() > 6 { 4 } else { 3 };
+        keys.push(chars[..k].iter().collect());
+        keys.push(chars[chars.len() - k..].iter().collect());
     }
     keys
 }
