@@ -1267,3 +1267,70 @@ fn glued_reviews_split_by_r4_to_r6_or_refused() {
     .unwrap();
     assert_eq!(r.row("reviews.review").unwrap(), ints(&[11, 0, 0, 0, 11]));
 }
+
+#[test]
+fn odd_whitespace_and_garbage_never_panic() {
+    let rows = fixture("rows_2022.txt");
+    // A thin space between the cells reads the same.
+    let r = read_str(
+        &rows.replace(" 0 0 0 0 0 0 0", "\u{2009}0\u{2009}0 0 0 0 0 0"),
+        &Given::new(),
+    )
+    .unwrap();
+    assert_rows_2022(&r);
+    for text in [
+        "二、主动公开三、收到和处理四、行政复议",
+        "一、总体情况二、主动公开政府信息情况三、收到和处理政府信息公开申请情况四、政府信息公开行政复议、行政诉讼情况",
+        "\u{feff}\r\n二、主动公开政府信息情况\r\n三、收到和处理\r\n四、行政复议（（（（\r\n",
+        "2024年政府信息公开工作年度报告\n二、主动公开 规章 1.2.3 ０．５\n三、收到和处理 ||| \t\t 1、 2、\n四、行政复议 99999999999999999999",
+    ] {
+        let _ = read_str(text, &Given::new());
+    }
+}
+
+#[test]
+fn mutated_reports_never_panic() {
+    // Deterministic mutations (splitmix64): characters deleted, doubled,
+    // replaced by digits, tabs, pipes, dots, brackets or line breaks.
+    let mut state = 7u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let inserts = [
+        '7', '0', '\t', '|', '.', '、', '（', '）', '\n', ' ', '\u{2009}', '年',
+    ];
+    for name in [
+        "2024_weibin_zhongtongjie.txt",
+        "2024_hongzequ.txt",
+        "2025_shanghai_bgt.txt",
+        "2023_shuyang_fagaiju.txt",
+        "2023_pingtan.txt",
+    ] {
+        let original: Vec<char> = std::fs::read_to_string(reports_dir().join(name))
+            .unwrap()
+            .chars()
+            .collect();
+        for _ in 0..60 {
+            let mut chars = original.clone();
+            for _ in 0..(1 + next() % 8) {
+                let at = (next() as usize) % chars.len();
+                match next() % 3 {
+                    0 => {
+                        chars.remove(at);
+                    }
+                    1 => chars.insert(at, inserts[(next() as usize) % inserts.len()]),
+                    _ => {
+                        let c = chars[at];
+                        chars.insert(at, c);
+                    }
+                }
+            }
+            let text: String = chars.into_iter().collect();
+            let _ = read_str(&text, &Given::new());
+        }
+    }
+}

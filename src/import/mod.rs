@@ -160,10 +160,12 @@ pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Re
         .as_ref()
         .or(h.found[5].as_ref())
         .map_or(text.len(), |r| r.start);
+    // Ranges in order whatever the headings' extents.
+    let span = |a: usize, b: usize| a.min(b)..b;
     let ranges = tables::Ranges {
-        active: end_of(1)..at(2).start,
-        requests: end_of(2)..at(3).start,
-        reviews: end_of(3)..reviews_end,
+        active: span(end_of(1), at(2).start),
+        requests: span(end_of(2), at(3).start),
+        reviews: span(end_of(3), reviews_end.max(end_of(3))),
     };
     let tables = tables::read(&text, &ranges, given).map_err(|problems| Error::Unreadable {
         file: file.to_path_buf(),
@@ -178,7 +180,7 @@ pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Re
     let mut md = String::new();
     let mut headings = Vec::new();
     let pre_start = title.as_ref().map_or(0, |t| t.end.min(body_start));
-    let preamble = prose::markdown(&text, pre_start..body_start, &running, glued, full);
+    let preamble = prose::markdown(&text, span(pre_start, body_start), &running, glued, full);
     if !preamble.is_empty() {
         md.push_str(&preamble);
         md.push_str("\n\n");
@@ -226,7 +228,7 @@ pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Re
         section(
             ProseKind::Overview,
             Some(h1.clone()),
-            h1.end..at(1).start,
+            span(h1.end, at(1).start),
             &mut md,
             &mut notes,
         );
@@ -239,14 +241,14 @@ pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Re
         (Some(h5), _) => section(
             ProseKind::Problems,
             Some(h5.clone()),
-            h5.end..six_start,
+            span(h5.end, six_start),
             &mut md,
             &mut notes,
         ),
         (None, Some(after)) => section(
             ProseKind::Problems,
             None,
-            after..six_start,
+            span(after, six_start),
             &mut md,
             &mut notes,
         ),

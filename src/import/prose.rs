@@ -91,7 +91,8 @@ pub fn headings(text: &str, from: usize) -> Headings {
                     c.offset(i + cut - 1) + c.chars[i + cut - 1].len_utf8()
                 };
                 h.found[n] = Some(start..stop);
-                pos = i + 1;
+                // The next heading starts after this one ends.
+                pos = c.offsets.partition_point(|&o| o < stop).max(i + 1);
                 break;
             }
             at = i + 1;

@@ -433,12 +433,20 @@ fn tokenize(text: &str, range: Range<usize>, shape: Shape) -> Vec<LineToks> {
                 has_text = true;
             }
         } else {
-            let mut at = 0;
-            for f in line.split(|c: char| c.is_whitespace() || c == '|') {
-                if !f.is_empty() {
-                    push(f, at, false, &mut has_text);
+            // Offsets from the characters themselves: separators may be
+            // wider than a byte (a thin space).
+            let mut start = None;
+            for (i, c) in line
+                .char_indices()
+                .chain(std::iter::once((line.len(), ' ')))
+            {
+                if c.is_whitespace() || c == '|' {
+                    if let Some(s) = start.take() {
+                        push(&line[s..i], s, false, &mut has_text);
+                    }
+                } else if start.is_none() {
+                    start = Some(i);
                 }
-                at += f.len() + 1;
             }
         }
         let lone = toks.len() == 1 && !has_text;
@@ -457,7 +465,7 @@ fn tokenize(text: &str, range: Range<usize>, shape: Shape) -> Vec<LineToks> {
         let at = range.start + at;
         if let Some(&(l, t)) = all.iter().rev().find(|&&(l, t)| out[l].toks[t].start < at) {
             let tok = &out[l].toks[t];
-            let between = &text[tok.start + tok.raw.len()..at];
+            let between = text.get(tok.start + tok.raw.len()..at).unwrap_or("x");
             if between.trim().is_empty() {
                 out[l].toks[t].note = Some(note);
             }

@@ -76,7 +76,11 @@ pub fn is_page_number(line: &str) -> bool {
 
 /// Line number (1-based) of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Characters OCR often confuses in the printed labels, folded for matching
