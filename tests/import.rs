@@ -1334,3 +1334,66 @@ fn mutated_reports_never_panic() {
         }
     }
 }
+
+#[test]
+fn an_inconsistent_report_in_an_inferred_order_is_flagged_for_checking() {
+    let dir = tempfile::tempdir().unwrap();
+    gongkai::generate::generate(
+        dir.path(),
+        &gongkai::generate::Options {
+            agencies: 1,
+            years: 1,
+            last_year: 2024,
+            seed: 3,
+        },
+    )
+    .unwrap();
+    let site = gongkai::load(dir.path()).site.unwrap();
+    let mut report = site.reports[0].clone();
+    let mut requests = report.requests.to_vec();
+    let cell = &mut requests[0].cells[0];
+    cell.value = Some(cell.number().checked_add(Number::from_int(1)).unwrap());
+    report.requests = requests.into();
+    let text = render(&report, "示范区人民政府", Render::Columns);
+    let r = read_str(&text, &Given::new()).unwrap();
+    assert!(r.as_published());
+    assert_eq!(r.tables.shape, import::Shape::Columns);
+    assert_eq!(
+        r.notes.last().unwrap(),
+        &format!(
+            "the figures break {} rule(s), and in this shape (column by column) the order of the cells is inferred from the layout: compare the cells named with the original before publishing",
+            r.broken.len()
+        )
+    );
+    assert!(
+        r.broken.iter().any(|b| b.ends_with("(R2)")),
+        "{:?}",
+        r.broken
+    );
+}
+
+#[test]
+fn prose_of_glued_and_web_texts_keeps_its_paragraphs() {
+    let pingtan = read_real(
+        "2023_pingtan.txt",
+        &given(&[
+            ("active.normative_documents.issued", "77"),
+            ("active.normative_documents.repealed", "132"),
+        ]),
+    );
+    assert!(
+        pingtan
+            .markdown
+            .contains("。\n\n（二）依申请公开方面持续强化服务理念"),
+        "{}",
+        pingtan.markdown
+    );
+    let shuyang = read_real("2023_shuyang_fagaiju.txt", &Given::new());
+    assert!(
+        shuyang
+            .markdown
+            .ends_with("未发生收费情况。\n\n沭阳县发展和改革局\n\n2024年1月17日\n"),
+        "{}",
+        shuyang.markdown
+    );
+}

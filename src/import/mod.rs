@@ -289,6 +289,13 @@ pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Re
         .into_iter()
         .map(|f| format!("{} ({})", f.message, f.rule))
         .collect();
+    if imported.as_published() && matches!(imported.tables.shape, Shape::Columns | Shape::Pipes) {
+        imported.notes.push(format!(
+            "the figures break {} rule(s), and in this shape ({}) the order of the cells is inferred from the layout: compare the cells named with the original before publishing",
+            imported.broken.len(),
+            imported.tables.shape.describe()
+        ));
+    }
     Ok(imported)
 }
 

@@ -339,12 +339,34 @@ pub fn markdown(
         })
         .collect();
     if glued {
-        let joined: Vec<String> = lines
+        // One long line: a new paragraph where a numbered part (（二）…)
+        // starts after a sentence.
+        let mut out: Vec<String> = Vec::new();
+        for l in lines
             .iter()
             .map(|l| tidy_spaces(l))
             .filter(|l| !l.is_empty())
-            .collect();
-        return joined.join("\n\n");
+        {
+            let mut para = String::new();
+            let chars: Vec<char> = l.chars().collect();
+            for (i, &c) in chars.iter().enumerate() {
+                let part = c == '（'
+                    && i > 0
+                    && chars[i - 1] == '。'
+                    && chars.get(i + 2) == Some(&'）')
+                    && chars
+                        .get(i + 1)
+                        .is_some_and(|n| "一二三四五六七八九十".contains(*n));
+                if part && !para.is_empty() {
+                    out.push(escape(&std::mem::take(&mut para)));
+                }
+                para.push(c);
+            }
+            if !para.is_empty() {
+                out.push(escape(&para));
+            }
+        }
+        return out.join("\n\n");
     }
     // Web copies print a paragraph per line; PDFs wrap them.
     let web = full > 60;
@@ -393,16 +415,21 @@ pub fn markdown(
     blocks.join("\n\n")
 }
 
-/// The width of a full line of prose (80th percentile), to tell a
+/// The width of a full line of prose (80th percentile of the lines with
+/// words, not of table cells), to tell a
 /// paragraph's last line from a wrapped one.
 pub fn line_width(text: &str) -> usize {
     let mut w: Vec<usize> = text
         .lines()
+        .filter(|l| l.chars().filter(|&c| is_cjk(c)).count() >= 8)
         .map(|l| l.trim().chars().count())
-        .filter(|&n| n > 0)
         .collect();
     w.sort_unstable();
-    w.get(w.len() * 4 / 5).copied().unwrap_or(0)
+    // A page's line is never this long: a web copy, a paragraph per line.
+    match w.last() {
+        Some(&longest) if longest > 60 => longest,
+        _ => w.get(w.len() * 4 / 5).copied().unwrap_or(0),
+    }
 }
 
 /// `（一）主动公开` on a line of its own: a sub-heading.
