@@ -799,6 +799,12 @@ fn bad_input_is_an_error_never_a_panic() {
     );
     let r = import::read_text(&no_year, Path::new("t.txt"), Some(2022), &Given::new()).unwrap();
     assert_eq!(r.year, 2022);
+    // The statistics period names the year when the title does not.
+    let period = no_year.replace(
+        "本报告根据条例编制。",
+        "本报告根据条例编制。数据统计期限自2022年1月1日起至2022年12月31日止。",
+    );
+    assert_eq!(read_str(&period, &Given::new()).unwrap().year, 2022);
     let wrong = import::read_text(
         &fixture("rows_2022.txt"),
         Path::new("t.txt"),

@@ -147,6 +147,9 @@ pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Re
         }
         (Some(t), _) => t.year,
         (None, Some(y)) => y,
+        (None, None) if prose::period_year(&text[..body_start]).is_some() => {
+            prose::period_year(&text[..body_start]).unwrap_or_default()
+        }
         (None, None) => {
             return Err(fail(
                 None,

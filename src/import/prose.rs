@@ -222,6 +222,18 @@ pub fn title(text: &str, before: usize) -> Option<Title> {
     best
 }
 
+/// The year of the statistics period the preamble states
+/// (「统计期限自2024年1月1日起至2024年12月31日止」).
+pub fn period_year(text: &str) -> Option<i32> {
+    let c: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let key: Vec<char> = "年1月1日".chars().collect();
+    (4..c.len().saturating_sub(key.len() - 1)).find_map(|i| {
+        (c[i..i + key.len()] == key[..] && c[i - 4..i].iter().all(char::is_ascii_digit))
+            .then(|| c[i - 4..i].iter().collect::<String>().parse().ok())
+            .flatten()
+    })
+}
+
 /// A page's metadata: `公开日期⇥2024-01-17`, `发布时间: 2024-03-08 15:34`,
 /// `索引号⇥014314799/2024-00002`.
 pub fn metadata(text: &str, before: usize) -> (Option<(Date, usize)>, Option<String>) {
