@@ -704,6 +704,16 @@ fn a_missing_cell_in_a_row_is_refused() {
     let err = read_str(&text, &Given::new()).unwrap_err();
     assert_eq!(
         err,
+        "t.txt: nothing written: 1 problem(s):\n  t.txt:65: 三（六）3.其他: 6 figure(s) printed for 7 cells: a cell left blank or lost in extraction, and which one cannot be told"
+    );
+}
+
+#[test]
+fn a_missing_cell_without_its_label_is_refused_for_the_section() {
+    let text = fixture("rows_2022.txt").replace("1 1 0 0 0 0\n2\n", "1 1 0 0 0\n2\n");
+    let err = read_str(&text, &Given::new()).unwrap_err();
+    assert_eq!(
+        err,
         "t.txt: nothing written: 1 problem(s):\n  t.txt:32: section 三: 174 cells read, but the table has 25 rows × 7 cells = 175: a cell is missing, blank or extra, and where cannot be told"
     );
 }

@@ -582,6 +582,11 @@ fn read_grid(
         }
     }
     let lines = tokenize(text, range.start..stop, shape);
+    let uneven = if section == "三" {
+        uneven_rows(&lines, defs, width)
+    } else {
+        Vec::new()
+    };
     let toks = match in_row_order(lines, width) {
         Ok(t) => t,
         Err(p) => {
@@ -589,6 +594,10 @@ fn read_grid(
             return (Vec::new(), after);
         }
     };
+    if toks.len() != expected && !uneven.is_empty() {
+        problems.extend(uneven);
+        return (Vec::new(), after);
+    }
     if toks.len() != expected {
         let what = if section == "三" {
             format!(
@@ -643,6 +652,39 @@ fn read_grid(
         .collect();
     apply_given(defs, &mut rows, given);
     (rows, after)
+}
+
+/// Rows printed with their label whose figures (with the lines that
+/// continue them) are not one per cell: where a cell was lost or left blank.
+fn uneven_rows(lines: &[LineToks], defs: &[RowDef], width: usize) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (k, lt) in lines.iter().enumerate() {
+        let Some(first) = lt.toks.first() else {
+            continue;
+        };
+        if first.words.is_empty() {
+            continue;
+        }
+        let Some(r) = named_row(defs, &first.words) else {
+            continue;
+        };
+        let continued: usize = lines[k + 1..]
+            .iter()
+            .take_while(|l| l.toks.first().is_some_and(|t| t.words.is_empty()))
+            .map(|l| l.toks.len())
+            .sum();
+        let count = lt.toks.len() + continued;
+        if count != width {
+            out.push(Problem {
+                line: first.line,
+                message: format!(
+                    "{}: {count} figure(s) printed for {width} cells: a cell left blank or lost in extraction, and which one cannot be told",
+                    defs[r].cite
+                ),
+            });
+        }
+    }
+    out
 }
 
 /// The row whose label the words end with (the longest such label).
