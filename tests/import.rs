@@ -75,6 +75,26 @@ fn assert_sections_3_4(name: &str, r: &Imported) {
     assert_eq!(asserted, expected_cells);
 }
 
+/// Section 二 of a 2021 report as published: 规章 and 行政规范性文件 (制发,
+/// 废止, 现行有效), 行政许可, 行政处罚, 行政强制, and the fees in 万元.
+fn assert_active_2021(
+    r: &Imported,
+    regulations: [i64; 3],
+    normative: [i64; 3],
+    decisions: [i64; 3],
+    fees: &str,
+) {
+    assert_eq!(r.row("active.regulations").unwrap(), ints(&regulations));
+    assert_eq!(
+        r.row("active.normative_documents").unwrap(),
+        ints(&normative)
+    );
+    assert_eq!(r.row("active.licensing").unwrap(), ints(&decisions[..1]));
+    assert_eq!(r.row("active.punishment").unwrap(), ints(&decisions[1..2]));
+    assert_eq!(r.row("active.coercion").unwrap(), ints(&decisions[2..]));
+    assert_eq!(r.row("active.fees").unwrap(), cells(&[Some(fees)]));
+}
+
 fn headings(r: &Imported) -> Vec<&str> {
     r.markdown.lines().filter(|l| l.starts_with('#')).collect()
 }
@@ -87,15 +107,7 @@ fn weibin_one_row_per_line_with_wraps() {
     assert_eq!(r.published, None);
     assert_eq!(r.format_label(), "2021");
     assert_eq!(r.tables.shape, import::Shape::Rows);
-    assert_eq!(r.row("active.regulations").unwrap(), ints(&[0, 0, 0]));
-    assert_eq!(
-        r.row("active.normative_documents").unwrap(),
-        ints(&[0, 0, 0])
-    );
-    assert_eq!(r.row("active.licensing").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.punishment").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.coercion").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.fees").unwrap(), ints(&[0]));
+    assert_active_2021(&r, [0, 0, 0], [0, 0, 0], [0, 0, 0], "0");
     assert_sections_3_4("2024_weibin_zhongtongjie.txt", &r);
     assert_eq!(
         headings(&r),
@@ -133,15 +145,7 @@ fn hongzequ_column_by_column_hybrid_format() {
     assert!(r.tables.single_other);
     assert_eq!(r.format_label(), "2021 with （六）其他处理 as one row");
     assert_eq!(r.tables.shape, import::Shape::Columns);
-    assert_eq!(r.row("active.regulations").unwrap(), ints(&[0, 0, 0]));
-    assert_eq!(
-        r.row("active.normative_documents").unwrap(),
-        ints(&[3, 0, 8])
-    );
-    assert_eq!(r.row("active.licensing").unwrap(), ints(&[9487]));
-    assert_eq!(r.row("active.punishment").unwrap(), ints(&[2776]));
-    assert_eq!(r.row("active.coercion").unwrap(), ints(&[84]));
-    assert_eq!(r.row("active.fees").unwrap(), ints(&[7545]));
+    assert_active_2021(&r, [0, 0, 0], [3, 0, 8], [9487, 2776, 84], "7545");
     assert_sections_3_4("2024_hongzequ.txt", &r);
     assert_eq!(
         headings(&r),
@@ -170,15 +174,7 @@ fn shanghai_scrambled_pipe_tables() {
     assert_eq!(r.year, 2025);
     assert_eq!(r.format_label(), "2021");
     assert_eq!(r.tables.shape, import::Shape::Pipes);
-    assert_eq!(r.row("active.regulations").unwrap(), ints(&[22, 22, 235]));
-    assert_eq!(
-        r.row("active.normative_documents").unwrap(),
-        ints(&[34, 55, 189])
-    );
-    assert_eq!(r.row("active.licensing").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.punishment").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.coercion").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.fees").unwrap(), ints(&[0]));
+    assert_active_2021(&r, [22, 22, 235], [34, 55, 189], [0, 0, 0], "0");
     assert_sections_3_4("2025_shanghai_bgt.txt", &r);
     assert_eq!(
         r.notes,
@@ -220,15 +216,7 @@ fn shuyang_tab_separated_with_blanks() {
     assert_eq!(r.index_number.as_deref(), Some("014314799/2024-00002"));
     assert_eq!(r.format_label(), "2021");
     assert_eq!(r.tables.shape, import::Shape::Tabs);
-    assert_eq!(r.row("active.regulations").unwrap(), ints(&[0, 0, 0]));
-    assert_eq!(
-        r.row("active.normative_documents").unwrap(),
-        ints(&[8, 0, 18])
-    );
-    assert_eq!(r.row("active.licensing").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.punishment").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.coercion").unwrap(), ints(&[0]));
-    assert_eq!(r.row("active.fees").unwrap(), ints(&[0]));
+    assert_active_2021(&r, [0, 0, 0], [8, 0, 18], [0, 0, 0], "0");
     assert_sections_3_4("2023_shuyang_fagaiju.txt", &r);
     assert_eq!(r.blanks(), 125);
     assert_eq!(r.notes.len(), 25);
@@ -292,15 +280,13 @@ fn pingtan_glued_digits_refused_where_no_rule_decides() {
     assert_eq!(r.published.unwrap().to_string(), "2024-03-08");
     assert_eq!(r.format_label(), "2021");
     assert_eq!(r.tables.shape, import::Shape::Glued);
-    assert_eq!(r.row("active.regulations").unwrap(), ints(&[0, 0, 0]));
-    assert_eq!(
-        r.row("active.normative_documents").unwrap(),
-        ints(&[77, 132, 470])
+    assert_active_2021(
+        &r,
+        [0, 0, 0],
+        [77, 132, 470],
+        [2629, 1330, 54],
+        "5949.088667",
     );
-    assert_eq!(r.row("active.licensing").unwrap(), ints(&[2629]));
-    assert_eq!(r.row("active.punishment").unwrap(), ints(&[1330]));
-    assert_eq!(r.row("active.coercion").unwrap(), ints(&[54]));
-    assert_eq!(r.row("active.fees").unwrap(), cells(&[Some("5949.088667")]));
     assert_sections_3_4("2023_pingtan.txt", &r);
     assert_eq!(
         headings(&r),

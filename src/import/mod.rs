@@ -327,13 +327,7 @@ fn cell_notes(r: &Imported) -> Vec<String> {
             .collect();
         if helped.len() > 1 && helped.iter().all(|(_, u)| *u == helped[0].1) {
             // One reason for the whole row (a split the rules settled).
-            let values: Vec<String> = cells
-                .iter()
-                .map(|c| {
-                    c.value
-                        .map_or_else(|| "null".to_string(), |v| v.to_string())
-                })
-                .collect();
+            let values: Vec<String> = cells.iter().map(Cell::text).collect();
             out.push(format!(
                 "line {}: {}: {}: read as {}",
                 cells[0].line,

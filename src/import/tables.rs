@@ -48,6 +48,14 @@ pub struct Cell {
     pub uncertain: Option<String>,
 }
 
+impl Cell {
+    /// As written in the YAML: the number, or `null` for a printed blank.
+    pub fn text(&self) -> String {
+        self.value
+            .map_or_else(|| "null".to_string(), |v| v.to_string())
+    }
+}
+
 /// A cell that could not be read: where, which, why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {

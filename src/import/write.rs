@@ -8,13 +8,7 @@ use super::Imported;
 use crate::model::layout::{REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS, RowDef, request_rows};
 
 fn list(cells: &[super::tables::Cell]) -> String {
-    let items: Vec<String> = cells
-        .iter()
-        .map(|c| {
-            c.value
-                .map_or_else(|| "null".to_string(), |v| v.to_string())
-        })
-        .collect();
+    let items: Vec<String> = cells.iter().map(super::tables::Cell::text).collect();
     format!("[{}]", items.join(", "))
 }
 
@@ -46,9 +40,7 @@ pub fn report_yaml(r: &Imported, source: &str) -> String {
     let _ = writeln!(out, "active:                 # 二、主动公开政府信息情况");
     for (def, cells) in t.format.active_rows().iter().zip(&t.active) {
         let value = if def.scalar {
-            cells[0]
-                .value
-                .map_or_else(|| "null".to_string(), |v| v.to_string())
+            cells[0].text()
         } else {
             list(cells)
         };
