@@ -413,6 +413,12 @@ fn report_tables_have_the_official_shape() {
     // 沭阳's blank cells stay blank.
     let shuyang = fs::read_to_string(out.join("2023/shuyang-fagaiju/index.html")).unwrap();
     assert!(shuyang.contains("data-key=requests.new.commercial></td>"));
+    // …and are null in its data, in table order like every other cell.
+    let json = fs::read_to_string(out.join("2023/shuyang-fagaiju/report.json")).unwrap();
+    assert!(
+        json.contains("\"requests.new.natural_person\":26,\"requests.new.commercial\":null,"),
+        "{json}"
+    );
 }
 
 /// Minification happens once per template, not per page: the pages must

@@ -125,7 +125,8 @@ pub fn agency_yaml(name: &str, category: &str) -> String {
 }
 
 /// A complete draft report: every row of `format`, zeros, labels as comments.
-/// `carried_over` is last year's `carried_forward` when there is one.
+/// `carried_over` is last year's `carried_forward`, and 现行有效件数 last
+/// year's, when there is a last year.
 pub fn report_yaml(name: &str, year: i32, format: Format, previous: Option<&Report>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {name} {year}年政府信息公开工作年度报告");
@@ -147,10 +148,21 @@ pub fn report_yaml(name: &str, year: i32, format: Format, previous: Option<&Repo
 
     let _ = writeln!(out, "active:                 # 二、主动公开政府信息情况");
     for def in format.active_rows() {
+        // 现行有效件数 stays last year's until something is issued or
+        // repealed (X2), so the draft starts from it.
+        let in_force = previous
+            .filter(|p| p.format == Format::F2021 && format == Format::F2021)
+            .and_then(|p| p.row(def.key))
+            .filter(|_| def.columns.len() == 3)
+            .map(|row| row.value(2));
         let value = if def.scalar {
             "0".to_string()
         } else {
-            list(&vec![Number::ZERO; def.columns.len()])
+            let mut values = vec![Number::ZERO; def.columns.len()];
+            if let (Some(n), Some(last)) = (in_force, values.last_mut()) {
+                *last = n;
+            }
+            list(&values)
         };
         let labels: Vec<&str> = def.columns.iter().map(|c| c.label).collect();
         let comment = format!(

@@ -33,23 +33,31 @@ fn json_str(text: &str) -> String {
     serde_json::to_string(text).expect("strings always serialize")
 }
 
-/// Every cell of a report that has a value, in table order, as its row,
-/// column and value; blank cells and cells of the other format are absent.
-fn cells(report: &Report) -> impl Iterator<Item = (&'static RowDef, usize, Number)> + '_ {
+/// Every cell of a report in table order, as its row, column and value;
+/// `None` for a cell the published report left blank. Cells of the other
+/// format are absent.
+fn all_cells(
+    report: &Report,
+) -> impl Iterator<Item = (&'static RowDef, usize, Option<Number>)> + '_ {
     report
         .active
         .iter()
         .chain(report.requests.iter())
         .chain(report.reviews.iter())
         .flat_map(|row| {
-            (0..row.def.width()).filter_map(move |i| {
+            (0..row.def.width()).map(move |i| {
                 let value = match row.cell(i) {
                     Some(cell) => cell.value,
                     None => Some(row.value(i)),
                 };
-                value.map(|v| (row.def, i, v))
+                (row.def, i, value)
             })
         })
+}
+
+/// The cells that have a value.
+fn cells(report: &Report) -> impl Iterator<Item = (&'static RowDef, usize, Number)> + '_ {
+    all_cells(report).filter_map(|(def, i, value)| value.map(|v| (def, i, v)))
 }
 
 fn meta(site: &Site, report: &Report) -> [String; 7] {
@@ -138,35 +146,20 @@ pub fn report_json(site: &Site, report: &Report) -> String {
         let _ = write!(out, "{}:{v}", json_str(name));
     }
     out.push_str(",\"cells\":{");
-    let blank: Vec<String> = report
-        .active
-        .iter()
-        .chain(report.requests.iter())
-        .chain(report.reviews.iter())
-        .flat_map(|row| {
-            (0..row.def.width())
-                .filter(|&i| row.cell(i).is_some_and(|c| c.value.is_none()))
-                .map(|i| row.def.cell_key(i))
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let mut first = true;
-    for (def, i, value) in cells(report) {
-        if !first {
+    for (n, (def, i, value)) in all_cells(report).enumerate() {
+        if n > 0 {
             out.push(',');
         }
-        first = false;
         // Cell keys are `[a-z_.]`: nothing to escape.
         out.push('"');
         def.push_cell_key(i, &mut out);
-        let _ = write!(out, "\":{value}");
-    }
-    for key in blank {
-        if !first {
-            out.push(',');
+        out.push_str("\":");
+        match value {
+            Some(v) => {
+                let _ = write!(out, "{v}");
+            }
+            None => out.push_str("null"),
         }
-        first = false;
-        let _ = write!(out, "{}:null", json_str(&key));
     }
     out.push_str("}}");
     out
