@@ -1,4 +1,5 @@
-//! `gongkai import`: every real report of `../shared/reports/` read back to
+//! `gongkai import`: every real report of `tests/fixtures/import/reports/`
+//! (a copy of `../shared/reports/`) read back to
 //! its published numbers (section 二 typed in below by hand, sections 三 and
 //! 四 from the hand transcription `sections-3-4.json`), the detected format
 //! and the prose headings; synthetic texts for each shape and each rule that
@@ -14,7 +15,9 @@ use gongkai::model::Number;
 use gongkai::model::layout::{Format, REVIEW_ROWS, RowDef, request_rows};
 
 fn reports_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/reports")
+    // A copy of `../shared/reports/` (the published texts, unedited), so
+    // that the tests run wherever the repository is cloned.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/reports")
 }
 
 fn n(text: &str) -> Number {

@@ -145,7 +145,7 @@ fn cell(out: &mut String, c: &TCell, scope: &str) {
 }
 
 /// Text for HTML content.
-fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(['&', '<', '>']) {
         return text.into();
     }
@@ -156,7 +156,7 @@ fn escape(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// An attribute value, quoted only when it has to be.
-fn attr(value: &str) -> String {
+pub(crate) fn attr(value: &str) -> String {
     let bare = !value.is_empty()
         && !value.chars().any(|c| {
             c.is_ascii_whitespace() || matches!(c, '"' | '\'' | '=' | '<' | '>' | '`' | '&')
