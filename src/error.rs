@@ -32,6 +32,8 @@ pub enum Error {
     UnknownCategory { key: String, known: String },
     #[error("refusing to write the site into {}: {why}", path.display())]
     UnsafeOutput { path: PathBuf, why: String },
+    #[error("another gongkai build is writing {} now (it holds {}); wait for it to finish", output.display(), lock.display())]
+    Busy { output: PathBuf, lock: PathBuf },
     #[error("template error: {0}")]
     Template(String),
     #[error("serve: {0}")]

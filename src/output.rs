@@ -69,6 +69,45 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     Ok(abs)
 }
 
+/// The absolute target and the hidden path `.<target name>.<suffix>` beside
+/// it, whose folder is created.
+fn beside(target: &Path, suffix: &str) -> Result<(PathBuf, PathBuf)> {
+    let target = absolute(target)?;
+    let parent = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let path = parent.join(format!(".{name}.{suffix}"));
+    Ok((target, path))
+}
+
+/// Held while a build writes an output folder: two builds swapping folders
+/// into the same place at once would leave either's files. An OS file lock
+/// (released by the OS if the build dies, so it never goes stale) on a
+/// small file beside the output, which stays there.
+pub struct BuildLock {
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    pub fn acquire(target: &Path) -> Result<BuildLock> {
+        let (target, lock) = beside(target, "gongkai-lock")?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(|e| Error::io(&lock, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(BuildLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy {
+                output: target,
+                lock,
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock, e)),
+        }
+    }
+}
+
 /// A folder being filled, swapped into place by [`Staging::commit`].
 pub struct Staging {
     pub dir: PathBuf,
@@ -77,11 +116,7 @@ pub struct Staging {
 
 impl Staging {
     pub fn new(target: &Path) -> Result<Staging> {
-        let target = absolute(target)?;
-        let parent = target.parent().unwrap_or(Path::new(".")).to_path_buf();
-        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-        let name = target.file_name().unwrap_or_default().to_string_lossy();
-        let dir = parent.join(format!(".{name}.gongkai-tmp-{}", std::process::id()));
+        let (target, dir) = beside(target, &format!("gongkai-tmp-{}", std::process::id()))?;
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }

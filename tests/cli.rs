@@ -557,3 +557,40 @@ fn check_without_site_toml_says_what_to_do() {
     assert!(stderr(&out).contains("no site.toml in"), "{}", stderr(&out));
     assert!(!dir.path().join("content").exists());
 }
+
+/// Two builds into one output folder would swap folders under each other:
+/// the second is refused while the first holds the lock, and says so.
+#[test]
+fn a_second_build_into_the_same_output_is_refused_while_one_runs() {
+    let site = base_site();
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().canonicalize().unwrap().join("public");
+    let held = gongkai::output::BuildLock::acquire(&target).unwrap();
+    let run = gongkai_in(
+        site.path(),
+        &["build", "--output", target.to_str().unwrap()],
+    );
+    assert_exit(&run, 1);
+    let lock = target.with_file_name(".public.gongkai-lock");
+    assert!(
+        stderr(&run).contains(&format!(
+            "another gongkai build is writing {} now (it holds {}); wait for it to finish",
+            target.display(),
+            lock.display()
+        )),
+        "{}",
+        stderr(&run)
+    );
+    assert!(!target.exists());
+    // The lock goes with its holder (the OS releases it even if the build
+    // is killed): the next build runs.
+    drop(held);
+    assert_exit(
+        &gongkai_in(
+            site.path(),
+            &["build", "--output", target.to_str().unwrap()],
+        ),
+        0,
+    );
+    assert!(target.join("index.html").is_file());
+}

@@ -512,7 +512,7 @@ fn in_row_order(lines: Vec<LineToks>, width: usize) -> Result<Vec<Tok>, Problem>
     while i < groups.len() {
         let k = groups[i].len();
         let run = groups[i..].iter().take_while(|g| g.len() == k).count();
-        if k == 1 || (run == 1 && k % width == 0) {
+        if k == 1 || (run == 1 && k.is_multiple_of(width)) {
             // Single numbers, or whole rows printed one cell per line.
             out.append(&mut groups[i]);
             i += 1;

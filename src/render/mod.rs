@@ -55,6 +55,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
         .clone()
         .unwrap_or_else(|| site.root.join(&site.config.output_dir));
     output::check_target(&site.root, &output)?;
+    let _lock = output::BuildLock::acquire(&output)?;
     let theme = Theme::load(&site.root, &site.config.theme, site.config.minify)?;
     clock.lap("templates");
 
