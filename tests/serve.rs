@@ -230,6 +230,36 @@ fn a_stylesheet_change_swaps_styles_without_a_reload() {
     assert_eq!(got.header("Content-Type"), Some("text/css; charset=utf-8"));
 }
 
+/// A template change re-renders the pages that use it, and only those: the
+/// agency template is used by the three agency pages alone.
+#[test]
+fn a_template_change_re_renders_only_its_pages() {
+    let site = common::base_site();
+    let served = Served::start(site.path(), &[]);
+    let events = served.events();
+    let g = generation(&events.first());
+    let templates = site.path().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    let agency = gongkai::render::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == "agency.html")
+        .unwrap()
+        .1;
+    save(
+        &templates.join("agency.html"),
+        &agency.replace("<h1>", "<h1 class=\"changed\">"),
+    );
+    events.until("a rebuild", |v| generation(v) > g);
+    let line = served.stderr_until("rebuilt in");
+    assert!(line.contains(": 3 page(s) rendered"), "{line}");
+    assert!(
+        served
+            .get("/agencies/weibin/index.html")
+            .text()
+            .contains("class=changed")
+    );
+}
+
 #[test]
 fn editor_temp_files_do_not_rebuild() {
     let site = common::base_site();

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::model::{ProseKind, Report, Site, rules};
 use crate::output::{self, Staging};
 
-pub use theme::Theme;
+pub use theme::{TEMPLATES, Theme};
 
 /// What a build did, and how long each phase took.
 #[derive(Debug, Default)]
@@ -408,14 +408,19 @@ impl<'a> Renderer<'a> {
     /// in parallel, and drops pages the site no longer has.
     pub fn pages(&self, cache: &mut PageCache) -> Result<Pass> {
         let ctx = &self.ctx;
-        let global = ctx.global_fingerprint(self.theme);
+        let global = ctx.global_fingerprint();
         let jobs: Vec<(Job, PathBuf, u64)> = ctx
             .jobs()
             .into_iter()
             .chain((0..ctx.reports.len()).map(Job::ReportData))
             .map(|job| {
                 let path = ctx.job_path(&job);
-                let print = ctx.job_fingerprint(&job, global);
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                ctx.job_fingerprint(&job, global).hash(&mut h);
+                template_of(&job)
+                    .map(|t| self.theme.template_fingerprint(t))
+                    .hash(&mut h);
+                let print = h.finish();
                 (job, path, print)
             })
             .collect();
@@ -492,14 +497,14 @@ impl<'a> Renderer<'a> {
     /// figures: settings, theme, agencies, which reports exist and when
     /// they were published.
     pub fn global_fingerprint(&self) -> u64 {
-        self.ctx.global_fingerprint(self.theme)
+        self.ctx.global_fingerprint()
     }
 
     /// What data/reports.csv and data/reports.json are made from: the
     /// site's settings, agencies and every report.
     pub fn tables_fingerprint(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.ctx.global_fingerprint(self.theme).hash(&mut h);
+        self.ctx.global_fingerprint().hash(&mut h);
         for r in &self.ctx.reports {
             r.source_hash.hash(&mut h);
         }
@@ -536,6 +541,19 @@ pub enum Job {
     /// A report's `report.json` (serve renders it with the pages; build
     /// writes it with the other downloads).
     ReportData(usize),
+}
+
+/// The template a page is rendered with (`report.json` has none).
+fn template_of(job: &Job) -> Option<&'static str> {
+    Some(match job {
+        Job::Home => "index.html",
+        Job::Agencies => "agencies.html",
+        Job::NotFound => "404.html",
+        Job::Year(_) => "year.html",
+        Job::Agency(_) => "agency.html",
+        Job::Report(_) => "report.html",
+        Job::ReportData(_) => return None,
+    })
 }
 
 /// Everything computed once and shared by all jobs.
@@ -774,12 +792,11 @@ impl<'a> SiteContext<'a> {
         }
     }
 
-    /// What every page shows: the site's settings, the templates, the
-    /// navigation (years) and which agency has which year (statuses, links
-    /// between years).
-    fn global_fingerprint(&self, theme: &Theme) -> u64 {
+    /// What every page shows: the site's settings, the navigation (years)
+    /// and which agency has which year (statuses, links between years).
+    /// Each page adds its template's fingerprint.
+    fn global_fingerprint(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        theme.fingerprint.hash(&mut h);
         format!("{:?}", self.site.config).hash(&mut h);
         for a in self.site.agencies.values() {
             (&a.slug, &a.name, &a.category).hash(&mut h);
@@ -860,45 +877,46 @@ impl<'a> SiteContext<'a> {
 
     fn render(&self, theme: &Theme, job: &Job) -> Result<String> {
         let clock = Instant::now();
-        let (template, ctx) = match job {
+        let ctx = match job {
             Job::ReportData(i) => return Ok(data::report_json(self.site, self.reports[*i])),
             Job::Home => {
                 let mut ctx = self.base_context("", &self.site.config.title);
                 ctx.insert("home", &self.home_view());
                 ctx.insert("categories", &self.categories());
-                ("index.html", ctx)
+                ctx
             }
             Job::Agencies => {
                 let mut ctx = self.base_context("../", "机构");
                 ctx.insert("categories", &self.categories());
-                ("agencies.html", ctx)
+                ctx
             }
             Job::NotFound => {
                 let root = self.site.config.base_url.clone().unwrap_or_default();
-                let ctx = self.base_context(&root, "页面不存在");
-                ("404.html", ctx)
+                self.base_context(&root, "页面不存在")
             }
             Job::Year(year) => {
                 let mut ctx = self.base_context("../", &format!("{year}年度"));
                 ctx.insert("year", &self.year_view(*year));
-                ("year.html", ctx)
+                ctx
             }
             Job::Agency(slug) => {
                 let agency = &self.site.agencies[slug];
                 let mut ctx = self.base_context("../../", &agency.name);
                 ctx.insert("agency", &self.agency_view(slug));
-                ("agency.html", ctx)
+                ctx
             }
             Job::Report(i) => {
                 let report = self.reports[*i];
                 let view = self.report_view(report);
                 let mut ctx = self.base_context("../../", &view.title);
                 ctx.insert("report", &view);
-                ("report.html", ctx)
+                ctx
             }
         };
         self.spent.add(&self.spent.views, clock);
         let clock = Instant::now();
+        // Every job but report.json (returned above) has a template.
+        let template = template_of(job).unwrap_or_default();
         let html = theme
             .tera
             .render(template, &ctx)

@@ -41,8 +41,12 @@ pub const STATIC: &[(&str, &str)] = &[
 
 pub struct Theme {
     pub tera: tera::Tera,
-    /// A hash of every template's source: a change re-renders every page.
+    /// A hash of every template's source.
     pub fingerprint: u64,
+    /// By template: a hash of its source and of every template it extends,
+    /// includes or imports, so that a change re-renders only the pages
+    /// that use the changed template.
+    templates: std::collections::HashMap<String, u64>,
     /// `themes/<name>/` in the site, when it has one.
     dir: Option<PathBuf>,
 }
@@ -92,6 +96,75 @@ fn syntax_in_tag(text: &str) -> bool {
     false
 }
 
+/// Each template's fingerprint: its source and those of the templates it
+/// names in `extends`, `include`, `import` and `from`, transitively. A
+/// template that names one through a variable depends on all of them.
+fn template_fingerprints(
+    sources: &[(String, String)],
+    minify: bool,
+    all: u64,
+) -> std::collections::HashMap<String, u64> {
+    use std::collections::{BTreeSet, HashMap};
+    use std::hash::{Hash, Hasher};
+    let text: HashMap<&str, &str> = sources
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let mut out = HashMap::new();
+    for (name, _) in sources {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut todo = vec![name.as_str()];
+        let mut everything = false;
+        while let Some(next) = todo.pop() {
+            if !seen.insert(next) {
+                continue;
+            }
+            match text.get(next).map(|t| uses(t)) {
+                Some(Some(names)) => todo.extend(names),
+                Some(None) => everything = true,
+                None => {}
+            }
+        }
+        let print = if everything {
+            all
+        } else {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            minify.hash(&mut h);
+            for n in &seen {
+                (n, text.get(n)).hash(&mut h);
+            }
+            h.finish()
+        };
+        out.insert(name.clone(), print);
+    }
+    out
+}
+
+/// The templates a template names; `None` when it names one through a
+/// variable, which could be any.
+fn uses(text: &str) -> Option<Vec<&str>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{%") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("%}") else { break };
+        let tag = after[..end].trim().trim_start_matches('-').trim();
+        rest = &after[end + 2..];
+        let mut words = tag.splitn(2, char::is_whitespace);
+        if !matches!(
+            words.next(),
+            Some("extends" | "include" | "import" | "from")
+        ) {
+            continue;
+        }
+        let target = words.next().unwrap_or("").trim_start();
+        let quote = target.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let inner = &target[1..];
+        out.push(&inner[..inner.find(quote)?]);
+    }
+    Some(out)
+}
+
 impl Theme {
     /// The embedded templates, with the site's own versions replacing them;
     /// with `minify`, each template is minified once here, so that pages come
@@ -137,6 +210,7 @@ impl Theme {
             minify.hash(&mut h);
             h.finish()
         };
+        let templates = template_fingerprints(&sources, minify, fingerprint);
         if minify {
             for (_, text) in &mut sources {
                 if let Some(small) = minify_template(text) {
@@ -150,8 +224,17 @@ impl Theme {
         Ok(Theme {
             tera,
             fingerprint,
+            templates,
             dir,
         })
+    }
+
+    /// The fingerprint of a template with what it uses.
+    pub fn template_fingerprint(&self, name: &str) -> u64 {
+        self.templates
+            .get(name)
+            .copied()
+            .unwrap_or(self.fingerprint)
     }
 
     /// Static files: the embedded ones, the theme's `static/`, then the
@@ -211,6 +294,36 @@ mod tests {
         assert!(minify_template("<td{% if wide %} colspan=\"2\"{% endif %}>x</td>").is_none());
         assert!(minify_template("<td class=\"{{ c }}\">x</td>").is_some());
         assert!(minify_template("a > b {{ x }}").is_some());
+    }
+
+    #[test]
+    fn a_template_depends_on_what_it_extends_and_includes() {
+        let sources: Vec<(String, String)> = [
+            (
+                "base.html",
+                "<html>{% block content %}{% endblock %}</html>",
+            ),
+            (
+                "a.html",
+                "{% extends \"base.html\" %}{% include 'part.html' %}",
+            ),
+            ("part.html", "<p>part</p>"),
+            ("b.html", "{% extends \"base.html\" %}"),
+            ("c.html", "{% include some_variable %}"),
+        ]
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+        let before = template_fingerprints(&sources, true, 1);
+        let mut changed = sources.clone();
+        changed[2].1 = "<p>changed</p>".to_string();
+        let after = template_fingerprints(&changed, true, 2);
+        assert_ne!(before["a.html"], after["a.html"]);
+        assert_ne!(before["part.html"], after["part.html"]);
+        assert_eq!(before["b.html"], after["b.html"]);
+        assert_eq!(before["base.html"], after["base.html"]);
+        // Named through a variable: depends on everything.
+        assert_eq!((before["c.html"], after["c.html"]), (1, 2));
     }
 
     #[test]
