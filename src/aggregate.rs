@@ -22,20 +22,18 @@ pub struct Aggregate {
     pub active: Vec<(Format, usize, Vec<Row>)>,
 }
 
-fn summed_row(def: &'static crate::model::RowDef, values: Vec<Number>) -> Row {
-    Row {
+/// A row of sums; `None` when a sum is too large to keep in a cell.
+fn summed_row(def: &'static crate::model::RowDef, values: &[Number]) -> Option<Row> {
+    Some(Row {
         def,
         cells: values
-            .into_iter()
-            .map(|v| Cell {
-                value: Some(v),
-                span: Default::default(),
-            })
-            .collect(),
+            .iter()
+            .map(|&v| Cell::new(Some(v), Default::default()))
+            .collect::<Option<_>>()?,
         total: None,
         span: Default::default(),
         derived: true,
-    }
+    })
 }
 
 /// Running sums of rows, by row key: each report's rows are added in one
@@ -87,11 +85,11 @@ impl Sums {
         Some(())
     }
 
-    fn rows(&self) -> Vec<Row> {
+    fn rows(&self) -> Option<Vec<Row>> {
         self.defs
             .iter()
             .zip(&self.values)
-            .map(|(def, values)| summed_row(def, values.clone()))
+            .map(|(def, values)| summed_row(def, values))
             .collect()
     }
 }
@@ -160,7 +158,7 @@ impl Running {
     }
 
     fn aggregate(&self) -> Option<Aggregate> {
-        let mut requests: Vec<Row> = self.requests.rows();
+        let mut requests: Vec<Row> = self.requests.rows()?;
         // （七）总计 from the summed leaves, never from printed totals.
         let total_index = requests.iter().position(|r| r.def.role == Role::Total)?;
         for c in 0..requests[total_index].cells.len() {
@@ -170,19 +168,19 @@ impl Running {
                     .filter(|r| r.def.role == Role::Outcome)
                     .map(|r| r.cells[c].number()),
             )?;
-            requests[total_index].cells[c].value = Some(s);
+            requests[total_index].cells[c] = Cell::new(Some(s), Default::default())?;
         }
         Some(Aggregate {
             reports: self.reports,
             single_other: self.single_other,
             requests,
-            reviews: self.reviews.rows(),
+            reviews: self.reviews.rows()?,
             active: self
                 .active
                 .iter()
                 .filter(|(_, n, _)| *n > 0)
-                .map(|(f, n, sums)| (*f, *n, sums.rows()))
-                .collect(),
+                .map(|(f, n, sums)| Some((*f, *n, sums.rows()?)))
+                .collect::<Option<_>>()?,
         })
     }
 }

@@ -1014,7 +1014,7 @@ impl<'a> SiteContext<'a> {
             }
             Job::Year(year) => {
                 let mut ctx = self.base_context("../", &format!("{year}年度"));
-                ctx.insert("year", &self.year_view(*year));
+                ctx.insert("year", &self.year_view(*year)?);
                 ctx
             }
             Job::Agency(slug) => {
@@ -1189,10 +1189,12 @@ impl<'a> SiteContext<'a> {
             .collect()
     }
 
-    fn year_view(&self, year: i32) -> YearView {
+    fn year_view(&self, year: i32) -> Result<YearView> {
         let groups = self.year_rows(year, "../");
         let all: Vec<&StatusRow> = groups.iter().flat_map(|g| &g.rows).collect();
-        let total = &self.totals[&year];
+        // Sums past 64 bits (9.2×10^12 in one cell) come only from figures
+        // typed with extra digits by the dozen.
+        let total = self.totals.get(&year).ok_or(Error::SumTooLarge(year))?;
         let mut categories = Vec::new();
         for c in &self.site.config.categories {
             let of: Vec<&Report> = self.years[&year]
@@ -1222,7 +1224,7 @@ impl<'a> SiteContext<'a> {
                 });
             }
         }
-        YearView {
+        Ok(YearView {
             year,
             expected: all.len(),
             published: all.iter().filter(|r| r.status_key != "missing").count(),
@@ -1255,7 +1257,7 @@ impl<'a> SiteContext<'a> {
                 "全区汇总 · 政府信息公开行政复议、行政诉讼情况",
             )),
             categories,
-        }
+        })
     }
 
     fn trend(&self) -> Vec<TrendRow> {
@@ -1278,10 +1280,11 @@ impl<'a> SiteContext<'a> {
                 year,
                 expected: rows.len(),
                 published: rows.iter().filter(|r| r.status_key != "missing").count(),
-                figures: aggregate::key_figures(
-                    &self.totals[&year].requests,
-                    &self.totals[&year].reviews,
-                ),
+                figures: self
+                    .totals
+                    .get(&year)
+                    .map(|t| aggregate::key_figures(&t.requests, &t.reviews))
+                    .unwrap_or_default(),
                 absent: rows
                     .into_iter()
                     .filter(|r| matches!(r.status_key, "missing" | "late"))
