@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use common::{read_tree, stderr};
 
 /// Kills per way of swapping: each costs about two builds.
-const KILLS: usize = 10;
+const KILLS: usize = 8;
 
 /// A folder's files: their sorted list and one digest of names and bytes.
 #[derive(Debug, PartialEq, Eq)]
@@ -34,17 +34,17 @@ fn tree(dir: &Path) -> Tree {
     }
 }
 
-/// A generated site of 600 reports (a build of about a second), its title
+/// A generated site of 500 reports (a build of about a second), its title
 /// set to `title`.
 fn generated_site(dir: &Path) -> PathBuf {
     let site = dir.join("site");
     let options = gongkai::generate::Options {
-        agencies: 120,
+        agencies: 100,
         years: 5,
         last_year: 2024,
         seed: 3,
     };
-    assert_eq!(gongkai::generate::generate(&site, &options).unwrap(), 600);
+    assert_eq!(gongkai::generate::generate(&site, &options).unwrap(), 500);
     site
 }
 

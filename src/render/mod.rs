@@ -920,10 +920,7 @@ impl<'a> SiteContext<'a> {
         let clock = Instant::now();
         // Every job but report.json (returned above) has a template.
         let template = template_of(job).unwrap_or_default();
-        let html = theme
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| Error::Template(format!("{template}: {e}")))?;
+        let html = theme.render(template, &ctx)?;
         self.spent.add(&self.spent.render, clock);
         Ok(html)
     }
