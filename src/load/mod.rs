@@ -745,7 +745,7 @@ pub const MAX_FILE_BYTES: u64 = 1 << 20;
 
 /// A file's bytes, or its size when over [`MAX_FILE_BYTES`] (never read
 /// past the limit, whatever the size it claims).
-fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
+pub(crate) fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();

@@ -129,6 +129,15 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// A template of the embedded default theme, as shipped.
+pub fn default_template(name: &str) -> &'static str {
+    gongkai::render::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("no template {name}"))
+        .1
+}
+
 /// A temp copy of the base site.
 pub fn base_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
