@@ -58,10 +58,12 @@ pub struct TCell {
 
 impl Table {
     /// The table as minified HTML: a scroll box (wide tables scroll inside
-    /// it on a phone), the caption, `th` with `scope` for every label, and
-    /// each number's cell key in `data-key`.
+    /// it on a phone), the caption, `th` with an id and `scope` for every
+    /// label, and on every number cell `headers` naming all the labels it
+    /// sits under (merged cells have no single row or column a screen reader
+    /// could guess them from) and its cell key in `data-key`.
     pub fn html(&self) -> String {
-        let mut out = String::with_capacity(256 + 64 * self.body.len() * 8);
+        let mut out = String::with_capacity(256 + 128 * self.body.len() * 8);
         let caption = escape(&self.caption);
         let _ = write!(
             out,
@@ -70,25 +72,35 @@ impl Table {
             attr(&self.id),
             if self.lines { "\n" } else { "" },
         );
+        let grid = Grid::new(self.head.iter().chain(&self.body));
+        let mut k = 0;
         if !self.head.is_empty() {
             out.push_str(self.eol("<thead>"));
-            self.rows(&mut out, &self.head, "col");
+            self.rows(&mut out, &self.head, &grid, &mut k);
             out.push_str(self.eol("</thead>"));
         }
         out.push_str(self.eol("<tbody>"));
-        self.rows(&mut out, &self.body, "row");
+        self.rows(&mut out, &self.body, &grid, &mut k);
         out.push_str("</tbody></table></div>");
         out
     }
 }
 
 impl Table {
-    /// Rows whose header cells label columns (`thead`) or rows (`tbody`).
-    fn rows(&self, out: &mut String, lines: &[Vec<TCell>], scope: &str) {
+    /// Rows of cells; `k` counts cells in document order, as `grid` does.
+    fn rows(&self, out: &mut String, lines: &[Vec<TCell>], grid: &Grid, k: &mut usize) {
         for line in lines {
             out.push_str("<tr>");
+            // A row of labels only labels columns (the header rows inside
+            // 表一's body too); elsewhere a label heads its row.
+            let scope = if line.iter().all(|c| c.header) {
+                "col"
+            } else {
+                "row"
+            };
             for c in line {
-                cell(out, c, scope);
+                cell(out, c, scope, &self.id, *k, grid);
+                *k += 1;
             }
             out.push_str(self.eol("</tr>"));
         }
@@ -106,13 +118,111 @@ impl Table {
     }
 }
 
+/// Where each cell of a table sits once rowspans and colspans are laid out
+/// (head rows first), and so which labels each number cell sits under.
+struct Grid {
+    /// The cell (in document order) covering each row and column.
+    at: Vec<Vec<Option<usize>>>,
+    cells: Vec<Placed>,
+}
+
+struct Placed {
+    row: usize,
+    col: usize,
+    cols: usize,
+    header: bool,
+}
+
+impl Grid {
+    fn new<'a>(lines: impl Iterator<Item = &'a Vec<TCell>>) -> Grid {
+        let mut at: Vec<Vec<Option<usize>>> = Vec::new();
+        let mut cells = Vec::new();
+        for (row, line) in lines.enumerate() {
+            let mut col = 0;
+            for c in line {
+                while at
+                    .get(row)
+                    .and_then(|r| r.get(col))
+                    .is_some_and(Option::is_some)
+                {
+                    col += 1;
+                }
+                for r in row..row + c.rowspan.max(1) {
+                    if at.len() <= r {
+                        at.resize(r + 1, Vec::new());
+                    }
+                    let needed = col + c.colspan.max(1);
+                    if at[r].len() < needed {
+                        at[r].resize(needed, None);
+                    }
+                    for slot in &mut at[r][col..needed] {
+                        *slot = Some(cells.len());
+                    }
+                }
+                cells.push(Placed {
+                    row,
+                    col,
+                    cols: c.colspan.max(1),
+                    header: c.header,
+                });
+                col += c.colspan.max(1);
+            }
+        }
+        Grid { at, cells }
+    }
+
+    fn cell(&self, row: usize, col: usize) -> Option<usize> {
+        self.at.get(row).and_then(|r| r.get(col)).copied().flatten()
+    }
+
+    /// The labels of cell `k`, outermost first: those to its left in its
+    /// row (三、本年度办理结果, （三）不予公开, 1.属于国家秘密), then those
+    /// above it in its columns up to the nearest row of numbers above them
+    /// (申请人情况, 自然人).
+    fn headers(&self, k: usize) -> Vec<usize> {
+        let p = &self.cells[k];
+        let mut found = Vec::new();
+        for col in 0..p.col {
+            if let Some(j) = self.cell(p.row, col)
+                && self.cells[j].header
+                && !found.contains(&j)
+            {
+                found.push(j);
+            }
+        }
+        let mut above: Vec<usize> = Vec::new();
+        for row in (0..p.row).rev() {
+            let mut labels = Vec::new();
+            let mut numbers = false;
+            for col in p.col..p.col + p.cols {
+                match self.cell(row, col) {
+                    Some(j)
+                        if self.cells[j].header && !above.contains(&j) && !labels.contains(&j) =>
+                    {
+                        labels.push(j);
+                    }
+                    Some(j) if self.cells[j].header => {}
+                    Some(_) => numbers = true,
+                    None => {}
+                }
+            }
+            if numbers && !above.is_empty() {
+                break;
+            }
+            above.extend(labels);
+        }
+        found.extend(above.into_iter().rev());
+        found
+    }
+}
+
 impl Serialize for Table {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.html())
     }
 }
 
-fn cell(out: &mut String, c: &TCell, scope: &str) {
+fn cell(out: &mut String, c: &TCell, scope: &str, table: &str, k: usize, grid: &Grid) {
     let tag = if c.header { "th" } else { "td" };
     out.push('<');
     out.push_str(tag);
@@ -124,9 +234,16 @@ fn cell(out: &mut String, c: &TCell, scope: &str) {
     }
     let _ = write!(out, " class={}", c.class);
     if c.header {
-        let _ = write!(out, " scope={scope}");
+        let _ = write!(out, " id={table}-h{k} scope={scope}");
     } else {
-        out.push_str(" data-key=");
+        out.push_str(" headers=\"");
+        for (i, j) in grid.headers(k).into_iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let _ = write!(out, "{table}-h{j}");
+        }
+        out.push_str("\" data-key=");
         if let Some((def, i)) = c.key {
             // Cell keys are `[a-z_.]`: no quotes needed.
             def.push_cell_key(i, out);
