@@ -48,6 +48,7 @@ golden!(agency_page, "agencies/zhongtongjie/index.html" => "agency_zhongtongjie"
 golden!(agencies_page, "agencies/index.html" => "agencies");
 golden!(home_page, "index.html" => "home");
 golden!(not_found_page, "404.html" => "not_found");
+golden!(search_page, "search/index.html" => "search");
 golden!(
     feeds_and_robots,
     "feed.xml" => "feed",

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::aggregate::SumCache;
 use crate::load::{LoadCache, Loaded, load_cached};
 use crate::model::Site;
-use crate::render::{PageCache, Renderer, Theme, etag, site_tables};
+use crate::render::{PageCache, Renderer, Theme, etag, search, site_tables};
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -49,6 +49,50 @@ impl Tables {
     }
 }
 
+/// The search index of one rebuild, made when something under `pagefind/`
+/// is first asked for: indexing costs more than the rest of a rebuild, and
+/// most rebuilds are never searched.
+#[derive(Debug)]
+pub struct Search {
+    /// A hash of the indexed pages' paths and ETags.
+    pub etag: u64,
+    pages: Vec<(PathBuf, Arc<Vec<u8>>)>,
+    made: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Search {
+    /// The file `name` of `pagefind/` (`pagefind-ui.js`), indexing first if
+    /// need be. An index that cannot be made serves nothing (and says why
+    /// in the terminal).
+    pub fn get(&self, name: &str) -> Option<Arc<Vec<u8>>> {
+        self.made
+            .get_or_init(|| {
+                let pages = self
+                    .pages
+                    .iter()
+                    .map(|(p, b)| (p.clone(), search::reduce(&String::from_utf8_lossy(b))))
+                    .collect();
+                match search::index(pages) {
+                    Ok(files) => files
+                        .into_iter()
+                        .map(|(p, b)| (key(&p), Arc::new(b)))
+                        .collect(),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        HashMap::new()
+                    }
+                }
+            })
+            .get(&format!("{}/{name}", search::FOLDER))
+            .cloned()
+    }
+
+    /// Whether the index has been made (tests, and the terminal).
+    pub fn is_made(&self) -> bool {
+        self.made.get().is_some()
+    }
+}
+
 /// What the server shows: the last good site and, when the content has
 /// errors now, the diagnostics to overlay on every page.
 #[derive(Clone, Debug, Default)]
@@ -60,6 +104,8 @@ pub struct Snapshot {
     pub files: Arc<HashMap<String, Asset>>,
     /// The diagnostics as `check` prints them, while the content has errors.
     pub errors: Option<String>,
+    /// The search index, when the site has one.
+    pub search: Option<Arc<Search>>,
 }
 
 /// What a rebuild did, for the terminal and the browsers.
@@ -187,6 +233,7 @@ impl Preview {
         for path in ["data/reports.csv", "data/reports.json"] {
             files.insert(path.to_string(), Asset::Lazy(tables.clone()));
         }
+        let search = renderer.search().then(|| self.search());
         let old = &self.snapshot.files;
         let mut changed: Vec<String> = files
             .iter()
@@ -204,12 +251,40 @@ impl Preview {
             self.snapshot.generation += 1;
             self.snapshot.files = Arc::new(files);
         }
+        self.snapshot.search = search;
         self.snapshot.errors = None;
         Outcome {
             changed,
             rendered: pass.rendered,
             took: start.elapsed(),
             warnings,
+        }
+    }
+}
+
+impl Preview {
+    /// The search index of the pages as they are now: the last one while
+    /// no indexed page changed, else a new one, made when first asked for.
+    fn search(&self) -> Arc<Search> {
+        let mut pages: Vec<(PathBuf, Arc<Vec<u8>>, u64)> = self
+            .pages
+            .iter()
+            .filter(|(path, _, _)| search::indexed(path))
+            .map(|(path, bytes, etag)| (path.clone(), bytes.clone(), etag))
+            .collect();
+        pages.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (path, _, etag) in &pages {
+            std::hash::Hash::hash(&(path, etag), &mut h);
+        }
+        let tag = std::hash::Hasher::finish(&h);
+        match &self.snapshot.search {
+            Some(old) if old.etag == tag => old.clone(),
+            _ => Arc::new(Search {
+                etag: tag,
+                pages: pages.into_iter().map(|(p, b, _)| (p, b)).collect(),
+                made: OnceLock::new(),
+            }),
         }
     }
 }

@@ -302,3 +302,11 @@ pub fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
     text
 }
 pub mod serve;
+
+/// Sets a top-level key of a site's `site.toml` (before its first table).
+pub fn set_site_option(site: &Path, line: &str) {
+    let toml = site.join("site.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    let at = text.find("\n[").map_or(text.len(), |i| i + 1);
+    fs::write(&toml, format!("{}{line}\n{}", &text[..at], &text[at..])).unwrap();
+}
