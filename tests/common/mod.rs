@@ -262,6 +262,8 @@ pub fn browser_ready() -> bool {
         (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
         (!dir.join("node_modules/playwright-core").exists())
             .then_some("playwright-core (npm ci in tests/browser)"),
+        (!dir.join("node_modules/axe-core").exists())
+            .then_some("axe-core (npm ci in tests/browser)"),
         Command::new("node")
             .arg("--version")
             .output()

@@ -65,8 +65,10 @@
         baseUrl: root.pathname,
         showImages: false,
         showSubResults: true,
-        autofocus: true,
       });
+      // pagefind's box has no label of its own: the page's visible one.
+      var input = box.querySelector("input");
+      if (input) input.id = "search-input";
       var q = new URLSearchParams(window.location.search).get("q");
       if (q) ui.triggerSearch(q);
     }
