@@ -46,8 +46,7 @@ pub fn reduce(html: &str) -> String {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric())
         .collect();
-    let close = format!("</{tag}>");
-    let Some(end) = html[start..].find(&close).map(|i| start + i + close.len()) else {
+    let Some(end) = element_end(html, start, &tag) else {
         return html.to_string();
     };
     let mut out = String::with_capacity(body + (end - start) / 4 + 32);
@@ -67,6 +66,35 @@ pub fn reduce(html: &str) -> String {
     out.push_str(rest);
     out.push_str("</body></html>");
     out
+}
+
+/// Where the element `tag` opening at `start` ends (after its closing
+/// tag), counting the same elements nested inside it.
+fn element_end(html: &str, start: usize, tag: &str) -> Option<usize> {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut depth = 0usize;
+    let mut at = start;
+    loop {
+        let next_open = html[at..].find(&open).map(|i| at + i).filter(|&i| {
+            // `<div` but not `<divider`.
+            matches!(html.as_bytes().get(i + open.len()), Some(b' ' | b'>'))
+        });
+        let next_close = html[at..].find(&close).map(|i| at + i)?;
+        match next_open {
+            Some(o) if o < next_close => {
+                depth += 1;
+                at = o + open.len();
+            }
+            _ => {
+                depth = depth.checked_sub(1)?;
+                at = next_close + close.len();
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+        }
+    }
 }
 
 /// The index of `pages` (output path, HTML), as files under `pagefind/`.
@@ -130,6 +158,12 @@ mod tests {
         assert_eq!(
             reduce(page),
             "<!DOCTYPE html><html lang=zh-CN><head><title>T</title></head><body><article class=report data-pagefind-body><h1>报告</h1><p>依申请公开</p><p>后文</p></article></body></html>"
+        );
+        // Elements of the same kind inside the marked one.
+        let agency = "<html lang=zh-CN><body><main><div data-pagefind-body><h1>机构</h1><div class=note><p>说明</p></div><div class=table-scroll tabindex=0><table></table></div><p>尾</p></div><div>页脚</div></main></body></html>";
+        assert_eq!(
+            reduce(agency),
+            "<html lang=zh-CN><body><div data-pagefind-body><h1>机构</h1><div class=note><p>说明</p></div><p>尾</p></div></body></html>"
         );
         let plain = "<html><body><p>x</p></body></html>";
         assert_eq!(reduce(plain), plain);
