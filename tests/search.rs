@@ -1,7 +1,8 @@
 //! The search index of a build: pagefind's files under `pagefind/`, made
 //! from the report and agency pages only, the same bytes for the same site,
 //! a `search` phase in the timings, and nothing of it when `search = false`
-//! (or gongkai was built without the `search` feature). That a search for a
+//! (or gongkai was built without the `search` feature); `serve`'s index made
+//! on first request and made anew after a change. That a search for a
 //! word finds its report is checked in a real browser (tests/browser/).
 
 mod common;
@@ -128,4 +129,47 @@ fn without_the_feature_there_is_no_index() {
     build(site.path(), &out);
     assert!(!out.join("pagefind").exists());
     assert!(!out.join("search").exists());
+}
+
+/// `serve` makes the index when something under /pagefind/ is first asked
+/// for, keeps it while no indexed page changes, and starts a new one (made
+/// again when asked for) after one does.
+#[cfg(feature = "search")]
+#[test]
+fn serve_indexes_on_first_request_and_again_after_a_page_changed() {
+    use std::sync::Arc;
+    let site = common::base_site();
+    let mut preview = gongkai::serve::Preview::new(site.path(), Arc::new(|_| String::new()));
+    preview.rebuild(&[]);
+    let first = preview.snapshot.search.clone().expect("a search index");
+    assert!(!first.is_made(), "made before anyone asked");
+    let entry = first
+        .get("pagefind-entry.json")
+        .expect("pagefind-entry.json");
+    assert!(String::from_utf8_lossy(&entry).contains(r#""page_count":7}"#));
+    assert!(first.is_made());
+    assert!(first.get("no-such-file").is_none());
+
+    // The footer is on every page, the indexed ones too: a new index.
+    let toml = site.path().join("site.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(&toml, text.replace("0373-0000000", "0373-1234567")).unwrap();
+    preview.rebuild(&[toml]);
+    assert!(
+        preview.snapshot.errors.is_none(),
+        "{:?}",
+        preview.snapshot.errors
+    );
+    let second = preview.snapshot.search.clone().unwrap();
+    assert!(!Arc::ptr_eq(&first, &second));
+    assert!(!second.is_made());
+
+    // A rebuild that changes no page keeps it.
+    let unchanged = site.path().join("content/weibin/agency.yaml");
+    preview.rebuild(&[unchanged]);
+    let third = preview.snapshot.search.clone().unwrap();
+    assert!(
+        Arc::ptr_eq(&second, &third),
+        "nothing changed, the same index"
+    );
 }
