@@ -61,9 +61,9 @@ fn render(
         diag = diag.with_help(help.clone());
     }
     let with_source = match d.span {
-        Some(span) if !text.is_empty() && span.offset <= text.len() => {
-            let len = span.len.min(text.len() - span.offset);
-            diag = diag.with_label(LabeledSpan::at(span.offset..span.offset + len, "here"));
+        Some(span) if !text.is_empty() && span.offset() <= text.len() => {
+            let len = span.len().min(text.len() - span.offset());
+            diag = diag.with_label(LabeledSpan::at(span.offset()..span.offset() + len, "here"));
             true
         }
         _ => false,

@@ -230,6 +230,11 @@ impl Loader {
         };
         let folder = sub.walk_folder(slug);
         let agency = sub.load_folder(slug, &folder, config);
+        // Only the text that messages cite is kept (a file a later rule
+        // cites is read again): on a large site the rest is hundreds of MB.
+        let cited: std::collections::HashSet<&Path> =
+            sub.diagnostics.iter().map(|d| d.file.as_path()).collect();
+        sub.sources.retain(|path, _| cited.contains(path.as_path()));
         (agency, sub.diagnostics, sub.sources)
     }
 
@@ -372,12 +377,7 @@ impl Loader {
                     Diagnostic::error(
                         "encoding",
                         rel,
-                        Some(Span {
-                            line,
-                            column,
-                            offset: 0,
-                            len: 0,
-                        }),
+                        Some(Span::new(line, column, 0, 0)),
                         format!(
                             "not valid UTF-8 (byte 0x{:02X}); the file may be saved as GBK/GB18030",
                             bytes[valid]
@@ -615,7 +615,7 @@ impl Loader {
         let prose = prose::parse(&mut cx, body);
         for mut d in cx.diagnostics {
             if let Some(span) = d.span.as_mut() {
-                span.offset += bom;
+                *span = span.shifted(bom);
             }
             if draft {
                 d.severity = crate::diagnostics::Severity::Warning;

@@ -236,12 +236,8 @@ fn strip_comment(text: &str) -> Option<&str> {
 /// from 1, as serde-saphyr's do).
 fn span_at(source: &str, line: &Line, at: usize, len: usize) -> Span {
     let _ = source;
-    Span {
-        line: line.number,
-        column: line.text[..at].chars().count() as u32 + 1,
-        offset: line.start + at,
-        len,
-    }
+    let column = line.text[..at].chars().count() as u32 + 1;
+    Span::new(line.number, column, line.start + at, len)
 }
 
 #[cfg(test)]

@@ -208,17 +208,20 @@ pub fn span_problems(loaded: &Loaded) -> Vec<String> {
         let (Some(span), Some(text)) = (d.span, loaded.source(&d.file)) else {
             continue;
         };
-        let end = span.offset + span.len;
-        let at = line_col(text, span.offset);
+        let end = span.offset() + span.len();
+        let at = line_col(text, span.offset());
         if end > text.len() || !text.is_char_boundary(end) {
             out.push(format!(
                 "{d}: span {}..{end} is outside the file",
-                span.offset
+                span.offset()
             ));
         } else if at != Some((span.line, span.column)) {
             out.push(format!(
                 "{d}: byte offset {} is at {:?}, not at {}:{}",
-                span.offset, at, span.line, span.column
+                span.offset(),
+                at,
+                span.line,
+                span.column
             ));
         }
     }
