@@ -18,6 +18,9 @@ use crate::model::{Number, Row};
 #[derive(Clone, Debug)]
 pub struct Table {
     pub id: String,
+    /// The start of its labels' ids (`q` for table 三: `q12`), short
+    /// because every number cell names several of them.
+    pub short: String,
     pub caption: String,
     pub head: Vec<Vec<TCell>>,
     pub body: Vec<Vec<TCell>>,
@@ -35,6 +38,7 @@ impl Table {
     /// category's) need ids of their own: `requests-street`.
     pub fn id_suffix(mut self, suffix: &str) -> Self {
         self.id = format!("{}-{suffix}", self.id);
+        self.short = format!("{}-{suffix}-", self.short);
         self
     }
 }
@@ -72,7 +76,7 @@ impl Table {
             attr(&self.id),
             if self.lines { "\n" } else { "" },
         );
-        let grid = Grid::new(self.head.iter().chain(&self.body));
+        let grid = Grid::new(self.head.iter().chain(&self.body), &self.short);
         let mut k = 0;
         if !self.head.is_empty() {
             out.push_str(self.eol("<thead>"));
@@ -89,6 +93,7 @@ impl Table {
 impl Table {
     /// Rows of cells; `k` counts cells in document order, as `grid` does.
     fn rows(&self, out: &mut String, lines: &[Vec<TCell>], grid: &Grid, k: &mut usize) {
+        let mut labels = Vec::new();
         for line in lines {
             out.push_str("<tr>");
             // A row of labels only labels columns (the header rows inside
@@ -99,7 +104,7 @@ impl Table {
                 "row"
             };
             for c in line {
-                cell(out, c, scope, &self.id, *k, grid);
+                cell(out, c, scope, *k, grid, &mut labels);
                 *k += 1;
             }
             out.push_str(self.eol("</tr>"));
@@ -124,6 +129,8 @@ struct Grid {
     /// The cell (in document order) covering each row and column.
     at: Vec<Vec<Option<usize>>>,
     cells: Vec<Placed>,
+    /// Each label's id (empty for number cells).
+    ids: Vec<String>,
 }
 
 struct Placed {
@@ -134,9 +141,11 @@ struct Placed {
 }
 
 impl Grid {
-    fn new<'a>(lines: impl Iterator<Item = &'a Vec<TCell>>) -> Grid {
+    fn new<'a>(lines: impl Iterator<Item = &'a Vec<TCell>>, short: &str) -> Grid {
         let mut at: Vec<Vec<Option<usize>>> = Vec::new();
         let mut cells = Vec::new();
+        let mut ids = Vec::new();
+        let mut labels = 0;
         for (row, line) in lines.enumerate() {
             let mut col = 0;
             for c in line {
@@ -165,10 +174,16 @@ impl Grid {
                     cols: c.colspan.max(1),
                     header: c.header,
                 });
+                ids.push(if c.header {
+                    labels += 1;
+                    format!("{short}{}", labels - 1)
+                } else {
+                    String::new()
+                });
                 col += c.colspan.max(1);
             }
         }
-        Grid { at, cells }
+        Grid { at, cells, ids }
     }
 
     fn cell(&self, row: usize, col: usize) -> Option<usize> {
@@ -179,40 +194,37 @@ impl Grid {
     /// row (三、本年度办理结果, （三）不予公开, 1.属于国家秘密), then those
     /// above it in its columns up to the nearest row of numbers above them
     /// (申请人情况, 自然人).
-    fn headers(&self, k: usize) -> Vec<usize> {
+    /// `out` is cleared first (one buffer serves every cell of a table).
+    fn headers(&self, k: usize, out: &mut Vec<usize>) {
+        out.clear();
         let p = &self.cells[k];
-        let mut found = Vec::new();
         for col in 0..p.col {
             if let Some(j) = self.cell(p.row, col)
                 && self.cells[j].header
-                && !found.contains(&j)
+                && !out.contains(&j)
             {
-                found.push(j);
+                out.push(j);
             }
         }
-        let mut above: Vec<usize> = Vec::new();
+        let left = out.len();
+        let span = p.col..p.col + p.cols;
         for row in (0..p.row).rev() {
-            let mut labels = Vec::new();
-            let mut numbers = false;
-            for col in p.col..p.col + p.cols {
-                match self.cell(row, col) {
-                    Some(j)
-                        if self.cells[j].header && !above.contains(&j) && !labels.contains(&j) =>
-                    {
-                        labels.push(j);
-                    }
-                    Some(j) if self.cells[j].header => {}
-                    Some(_) => numbers = true,
-                    None => {}
-                }
-            }
-            if numbers && !above.is_empty() {
+            let numbers = span
+                .clone()
+                .any(|col| self.cell(row, col).is_some_and(|j| !self.cells[j].header));
+            if numbers && out.len() > left {
                 break;
             }
-            above.extend(labels);
+            for col in span.clone() {
+                if let Some(j) = self.cell(row, col)
+                    && self.cells[j].header
+                    && !out[left..].contains(&j)
+                {
+                    out.push(j);
+                }
+            }
         }
-        found.extend(above.into_iter().rev());
-        found
+        out[left..].reverse();
     }
 }
 
@@ -222,7 +234,7 @@ impl Serialize for Table {
     }
 }
 
-fn cell(out: &mut String, c: &TCell, scope: &str, table: &str, k: usize, grid: &Grid) {
+fn cell(out: &mut String, c: &TCell, scope: &str, k: usize, grid: &Grid, labels: &mut Vec<usize>) {
     let tag = if c.header { "th" } else { "td" };
     out.push('<');
     out.push_str(tag);
@@ -234,14 +246,15 @@ fn cell(out: &mut String, c: &TCell, scope: &str, table: &str, k: usize, grid: &
     }
     let _ = write!(out, " class={}", c.class);
     if c.header {
-        let _ = write!(out, " id={table}-h{k} scope={scope}");
+        let _ = write!(out, " id={} scope={scope}", grid.ids[k]);
     } else {
         out.push_str(" headers=\"");
-        for (i, j) in grid.headers(k).into_iter().enumerate() {
+        grid.headers(k, labels);
+        for (i, &j) in labels.iter().enumerate() {
             if i > 0 {
                 out.push(' ');
             }
-            let _ = write!(out, "{table}-h{j}");
+            out.push_str(&grid.ids[j]);
         }
         out.push_str("\" data-key=");
         if let Some((def, i)) = c.key {
@@ -351,6 +364,7 @@ pub fn active(rows: &[Row], format: Format, caption: &str) -> Table {
     }
     Table {
         id: format!("active-{}", format.as_str()),
+        short: format!("a{}-", format.as_str()),
         caption: caption.to_string(),
         head: Vec::new(),
         body,
@@ -413,6 +427,7 @@ pub fn requests(rows: &[Row], caption: &str) -> Table {
     }
     Table {
         id: "requests".into(),
+        short: "q".into(),
         caption: caption.to_string(),
         head,
         body,
@@ -444,6 +459,7 @@ pub fn reviews(rows: &[Row], caption: &str) -> Table {
     let body = vec![rows.iter().flat_map(number_cells).collect()];
     Table {
         id: "reviews".into(),
+        short: "v".into(),
         caption: caption.to_string(),
         head,
         body,
