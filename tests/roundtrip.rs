@@ -3,6 +3,8 @@
 //! `report.json` read back to exactly the figures loaded from its YAML,
 //! every cell, as exact decimals.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 
@@ -56,6 +58,9 @@ fn downloads_round_trip_to_the_loaded_figures() {
         seed: 11,
     };
     assert_eq!(gongkai::generate::generate(&site, &options).unwrap(), 1000);
+    // The downloads are the point here; the search index (tests/search.rs)
+    // would triple the time of a debug build.
+    common::set_site_option(&site, "search = false");
     let loaded = gongkai::load(&site);
     assert!(!loaded.diagnostics.has_errors());
     let model = loaded.site.unwrap();

@@ -16,6 +16,7 @@ struct RawConfig {
     output_dir: Option<String>,
     language: Option<String>,
     minify: Option<bool>,
+    search: Option<bool>,
     categories: Option<Vec<RawCategory>>,
     #[serde(default)]
     footer: RawFooter,
@@ -144,6 +145,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
         minify: raw.minify.unwrap_or(true),
+        search: raw.search.unwrap_or(true),
         categories,
         footer: Footer {
             organizer: raw.footer.organizer,

@@ -28,6 +28,9 @@ pub struct Config {
     pub language: String,
     /// Minify the HTML (`minify = false` in site.toml turns it off).
     pub minify: bool,
+    /// Build the search index (`search = false` in site.toml turns it
+    /// off; without the `search` feature there is none).
+    pub search: bool,
     pub categories: Vec<Category>,
     pub footer: Footer,
 }

@@ -7,6 +7,7 @@
 mod charts;
 mod data;
 pub mod markdown;
+pub mod search;
 pub mod tables;
 mod theme;
 
@@ -65,13 +66,20 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     let staging = Staging::new(&output)?;
     let ctx = &renderer.ctx;
     let jobs = ctx.jobs();
+    // The pages the search index reads, cut down to what it reads.
+    let found = Mutex::new(Vec::new());
     let pages = jobs
         .par_iter()
         .map(|job| {
             let html = ctx.render(&theme, job)?;
             let clock = Instant::now();
-            staging.write(&ctx.job_path(job), html.as_bytes())?;
+            let path = ctx.job_path(job);
+            staging.write(&path, html.as_bytes())?;
             ctx.spent.add(&ctx.spent.write, clock);
+            if ctx.search && search::indexed(&path) {
+                let page = (path, search::reduce(&html));
+                found.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+            }
             Ok(html.len())
         })
         .collect::<Result<Vec<usize>>>()?;
@@ -86,6 +94,13 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     clock.add("· render", ctx.spent.get(&ctx.spent.render));
     clock.add("· write", ctx.spent.get(&ctx.spent.write));
 
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    if ctx.search {
+        files = search::index(found)?;
+        clock.lap("search");
+    }
+
     let counted = Counted {
         sink: &staging,
         files: AtomicU64::new(0),
@@ -94,7 +109,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     ctx.write_data(&counted)?;
     let data_files = counted.files.load(Ordering::Relaxed) as usize;
     let data_bytes = counted.bytes.load(Ordering::Relaxed) as usize;
-    let files: Vec<(PathBuf, Vec<u8>)> = theme.static_files(&site.root)?;
+    files.extend(theme.static_files(&site.root)?);
     files
         .par_iter()
         .map(|(path, bytes)| staging.write(path, bytes))
@@ -588,6 +603,12 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
+    /// Whether the site has a search index (the `search` feature, and
+    /// `search` in site.toml).
+    pub fn search(&self) -> bool {
+        self.ctx.search
+    }
+
     /// The original PDFs, as (output path, source file).
     pub fn pdfs(&self) -> Vec<(PathBuf, PathBuf)> {
         let site = self.ctx.site;
@@ -612,6 +633,8 @@ pub enum Job {
     Home,
     Agencies,
     NotFound,
+    /// `search/index.html` (only when the site has a search index).
+    Search,
     Year(i32),
     Agency(String),
     Report(usize),
@@ -626,6 +649,7 @@ fn template_of(job: &Job) -> Option<&'static str> {
         Job::Home => "index.html",
         Job::Agencies => "agencies.html",
         Job::NotFound => "404.html",
+        Job::Search => "search.html",
         Job::Year(_) => "year.html",
         Job::Agency(_) => "agency.html",
         Job::Report(_) => "report.html",
@@ -643,6 +667,8 @@ struct SiteContext<'a> {
     totals: BTreeMap<i32, Aggregate>,
     /// Sums from earlier rebuilds (serve).
     sums: Option<&'a SumCache>,
+    /// The site has a search index (the feature, and `search` in site.toml).
+    search: bool,
     /// See [`SiteContext::fingerprint_global`].
     global: u64,
     spent: Spent,
@@ -842,12 +868,16 @@ impl<'a> SiteContext<'a> {
             reports,
             totals,
             sums,
+            search: search::AVAILABLE && site.config.search,
             spent: Spent::default(),
         }
     }
 
     fn jobs(&self) -> Vec<Job> {
         let mut jobs = vec![Job::Home, Job::Agencies, Job::NotFound];
+        if self.search {
+            jobs.push(Job::Search);
+        }
         jobs.extend(self.year_set.iter().map(|y| Job::Year(*y)));
         jobs.extend(self.site.agencies.keys().map(|s| Job::Agency(s.clone())));
         jobs.extend((0..self.reports.len()).map(Job::Report));
@@ -896,6 +926,7 @@ impl<'a> SiteContext<'a> {
             Job::Home => PathBuf::from("index.html"),
             Job::Agencies => PathBuf::from("agencies/index.html"),
             Job::NotFound => PathBuf::from("404.html"),
+            Job::Search => PathBuf::from("search/index.html"),
             Job::Year(year) => PathBuf::from(format!("{year}/index.html")),
             Job::Agency(slug) => PathBuf::from(format!("agencies/{slug}/index.html")),
             Job::Report(i) => {
@@ -934,7 +965,7 @@ impl<'a> SiteContext<'a> {
         global.hash(&mut h);
         match job {
             Job::Home => self.reports.iter().for_each(|r| r.source_hash.hash(&mut h)),
-            Job::Agencies | Job::NotFound => {}
+            Job::Agencies | Job::NotFound | Job::Search => {}
             Job::Year(year) => self.years[year]
                 .iter()
                 .for_each(|r| r.source_hash.hash(&mut h)),
@@ -978,6 +1009,7 @@ impl<'a> SiteContext<'a> {
         );
         ctx.insert("root", root);
         ctx.insert("page_title", page_title);
+        ctx.insert("search", &self.search);
         let nav: Vec<i32> = self.year_set.iter().rev().copied().collect();
         ctx.insert("nav_years", &nav);
         ctx
@@ -1015,6 +1047,7 @@ impl<'a> SiteContext<'a> {
                 let root = self.site.config.base_url.clone().unwrap_or_default();
                 self.base_context(&root, "页面不存在")
             }
+            Job::Search => self.base_context("../", "搜索"),
             Job::Year(year) => {
                 let mut ctx = self.base_context("../", &format!("{year}年度"));
                 ctx.insert("year", &self.year_view(*year)?);

@@ -18,6 +18,9 @@ use crate::model::{Number, Row};
 #[derive(Clone, Debug)]
 pub struct Table {
     pub id: String,
+    /// The start of its labels' ids (`q` for table 三: `q12`), short
+    /// because every number cell names several of them.
+    pub short: String,
     pub caption: String,
     pub head: Vec<Vec<TCell>>,
     pub body: Vec<Vec<TCell>>,
@@ -35,6 +38,7 @@ impl Table {
     /// category's) need ids of their own: `requests-street`.
     pub fn id_suffix(mut self, suffix: &str) -> Self {
         self.id = format!("{}-{suffix}", self.id);
+        self.short = format!("{}-{suffix}-", self.short);
         self
     }
 }
@@ -58,10 +62,12 @@ pub struct TCell {
 
 impl Table {
     /// The table as minified HTML: a scroll box (wide tables scroll inside
-    /// it on a phone), the caption, `th` with `scope` for every label, and
-    /// each number's cell key in `data-key`.
+    /// it on a phone), the caption, `th` with an id and `scope` for every
+    /// label, and on every number cell `headers` naming all the labels it
+    /// sits under (merged cells have no single row or column a screen reader
+    /// could guess them from) and its cell key in `data-key`.
     pub fn html(&self) -> String {
-        let mut out = String::with_capacity(256 + 64 * self.body.len() * 8);
+        let mut out = String::with_capacity(256 + 128 * self.body.len() * 8);
         let caption = escape(&self.caption);
         let _ = write!(
             out,
@@ -70,25 +76,36 @@ impl Table {
             attr(&self.id),
             if self.lines { "\n" } else { "" },
         );
+        let grid = Grid::new(self.head.iter().chain(&self.body), &self.short);
+        let mut k = 0;
         if !self.head.is_empty() {
             out.push_str(self.eol("<thead>"));
-            self.rows(&mut out, &self.head, "col");
+            self.rows(&mut out, &self.head, &grid, &mut k);
             out.push_str(self.eol("</thead>"));
         }
         out.push_str(self.eol("<tbody>"));
-        self.rows(&mut out, &self.body, "row");
+        self.rows(&mut out, &self.body, &grid, &mut k);
         out.push_str("</tbody></table></div>");
         out
     }
 }
 
 impl Table {
-    /// Rows whose header cells label columns (`thead`) or rows (`tbody`).
-    fn rows(&self, out: &mut String, lines: &[Vec<TCell>], scope: &str) {
+    /// Rows of cells; `k` counts cells in document order, as `grid` does.
+    fn rows(&self, out: &mut String, lines: &[Vec<TCell>], grid: &Grid, k: &mut usize) {
+        let mut labels = Vec::new();
         for line in lines {
             out.push_str("<tr>");
+            // A row of labels only labels columns (the header rows inside
+            // 表一's body too); elsewhere a label heads its row.
+            let scope = if line.iter().all(|c| c.header) {
+                "col"
+            } else {
+                "row"
+            };
             for c in line {
-                cell(out, c, scope);
+                cell(out, c, scope, *k, grid, &mut labels);
+                *k += 1;
             }
             out.push_str(self.eol("</tr>"));
         }
@@ -106,13 +123,118 @@ impl Table {
     }
 }
 
+/// Where each cell of a table sits once rowspans and colspans are laid out
+/// (head rows first), and so which labels each number cell sits under.
+struct Grid {
+    /// The cell (in document order) covering each row and column.
+    at: Vec<Vec<Option<usize>>>,
+    cells: Vec<Placed>,
+    /// Each label's id (empty for number cells).
+    ids: Vec<String>,
+}
+
+struct Placed {
+    row: usize,
+    col: usize,
+    cols: usize,
+    header: bool,
+}
+
+impl Grid {
+    fn new<'a>(lines: impl Iterator<Item = &'a Vec<TCell>>, short: &str) -> Grid {
+        let mut at: Vec<Vec<Option<usize>>> = Vec::new();
+        let mut cells = Vec::new();
+        let mut ids = Vec::new();
+        let mut labels = 0;
+        for (row, line) in lines.enumerate() {
+            let mut col = 0;
+            for c in line {
+                while at
+                    .get(row)
+                    .and_then(|r| r.get(col))
+                    .is_some_and(Option::is_some)
+                {
+                    col += 1;
+                }
+                for r in row..row + c.rowspan.max(1) {
+                    if at.len() <= r {
+                        at.resize(r + 1, Vec::new());
+                    }
+                    let needed = col + c.colspan.max(1);
+                    if at[r].len() < needed {
+                        at[r].resize(needed, None);
+                    }
+                    for slot in &mut at[r][col..needed] {
+                        *slot = Some(cells.len());
+                    }
+                }
+                cells.push(Placed {
+                    row,
+                    col,
+                    cols: c.colspan.max(1),
+                    header: c.header,
+                });
+                ids.push(if c.header {
+                    labels += 1;
+                    format!("{short}{}", labels - 1)
+                } else {
+                    String::new()
+                });
+                col += c.colspan.max(1);
+            }
+        }
+        Grid { at, cells, ids }
+    }
+
+    fn cell(&self, row: usize, col: usize) -> Option<usize> {
+        self.at.get(row).and_then(|r| r.get(col)).copied().flatten()
+    }
+
+    /// The labels of cell `k`, outermost first: those to its left in its
+    /// row (三、本年度办理结果, （三）不予公开, 1.属于国家秘密), then those
+    /// above it in its columns up to the nearest row of numbers above them
+    /// (申请人情况, 自然人).
+    /// `out` is cleared first (one buffer serves every cell of a table).
+    fn headers(&self, k: usize, out: &mut Vec<usize>) {
+        out.clear();
+        let p = &self.cells[k];
+        for col in 0..p.col {
+            if let Some(j) = self.cell(p.row, col)
+                && self.cells[j].header
+                && !out.contains(&j)
+            {
+                out.push(j);
+            }
+        }
+        let left = out.len();
+        let span = p.col..p.col + p.cols;
+        for row in (0..p.row).rev() {
+            let numbers = span
+                .clone()
+                .any(|col| self.cell(row, col).is_some_and(|j| !self.cells[j].header));
+            if numbers && out.len() > left {
+                break;
+            }
+            for col in span.clone() {
+                if let Some(j) = self.cell(row, col)
+                    && self.cells[j].header
+                    && !out[left..].contains(&j)
+                {
+                    out.push(j);
+                }
+            }
+        }
+        out[left..].reverse();
+    }
+}
+
 impl Serialize for Table {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.html())
     }
 }
 
-fn cell(out: &mut String, c: &TCell, scope: &str) {
+fn cell(out: &mut String, c: &TCell, scope: &str, k: usize, grid: &Grid, labels: &mut Vec<usize>) {
     let tag = if c.header { "th" } else { "td" };
     out.push('<');
     out.push_str(tag);
@@ -124,9 +246,17 @@ fn cell(out: &mut String, c: &TCell, scope: &str) {
     }
     let _ = write!(out, " class={}", c.class);
     if c.header {
-        let _ = write!(out, " scope={scope}");
+        let _ = write!(out, " id={} scope={scope}", grid.ids[k]);
     } else {
-        out.push_str(" data-key=");
+        out.push_str(" headers=\"");
+        grid.headers(k, labels);
+        for (i, &j) in labels.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(&grid.ids[j]);
+        }
+        out.push_str("\" data-key=");
         if let Some((def, i)) = c.key {
             // Cell keys are `[a-z_.]`: no quotes needed.
             def.push_cell_key(i, out);
@@ -234,6 +364,7 @@ pub fn active(rows: &[Row], format: Format, caption: &str) -> Table {
     }
     Table {
         id: format!("active-{}", format.as_str()),
+        short: format!("a{}-", format.as_str()),
         caption: caption.to_string(),
         head: Vec::new(),
         body,
@@ -296,6 +427,7 @@ pub fn requests(rows: &[Row], caption: &str) -> Table {
     }
     Table {
         id: "requests".into(),
+        short: "q".into(),
         caption: caption.to_string(),
         head,
         body,
@@ -327,6 +459,7 @@ pub fn reviews(rows: &[Row], caption: &str) -> Table {
     let body = vec![rows.iter().flat_map(number_cells).collect()];
     Table {
         id: "reviews".into(),
+        short: "v".into(),
         caption: caption.to_string(),
         head,
         body,

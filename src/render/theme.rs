@@ -25,6 +25,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "agencies.html",
     "index.html",
     "404.html",
+    "search.html",
 );
 
 /// The default theme's static files, as shipped.
@@ -36,6 +37,14 @@ pub const STATIC: &[(&str, &str)] = &[
     (
         "print.css",
         include_str!("../../themes/default/static/print.css"),
+    ),
+    (
+        "large.css",
+        include_str!("../../themes/default/static/large.css"),
+    ),
+    (
+        "site.js",
+        include_str!("../../themes/default/static/site.js"),
     ),
 ];
 

@@ -168,6 +168,16 @@ fn answer(request: &Request, snapshot: &Snapshot) -> Reply {
             "text/html; charset=utf-8",
         );
     }
+    if let (Some(name), Some(search)) = (path.strip_prefix("/pagefind/"), &snapshot.search) {
+        return match search.get(name) {
+            Some(bytes) => {
+                let tag = format!("\"{:016x}\"", search.etag);
+                reply(200, bytes.as_ref().clone(), content_type(name))
+                    .with_header(header("ETag", &tag))
+            }
+            None => not_found(snapshot),
+        };
+    }
     let file = match resolve(path, snapshot) {
         Target::File(f) => f,
         Target::Slash(to) => {
@@ -247,6 +257,7 @@ mod tests {
             generation: 1,
             files: Arc::new(files),
             errors: None,
+            search: None,
         }
     }
 

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::aggregate::SumCache;
 use crate::load::{LoadCache, Loaded, load_cached};
 use crate::model::Site;
-use crate::render::{PageCache, Renderer, Theme, etag, site_tables};
+use crate::render::{PageCache, Renderer, Theme, etag, search, site_tables};
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -49,6 +49,60 @@ impl Tables {
     }
 }
 
+/// The search index of one rebuild, made when something under `pagefind/`
+/// is first asked for: indexing costs more than the rest of a rebuild, and
+/// most rebuilds are never searched.
+#[derive(Debug)]
+pub struct Search {
+    /// The generation of the served files it indexes.
+    pub etag: u64,
+    /// Those files (the pages are picked from them only when indexing, so
+    /// that a rebuild costs nothing more with search on).
+    files: Arc<HashMap<Arc<str>, Asset>>,
+    made: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Search {
+    /// The file `name` of `pagefind/` (`pagefind-ui.js`), indexing first if
+    /// need be. An index that cannot be made serves nothing (and says why
+    /// in the terminal).
+    pub fn get(&self, name: &str) -> Option<Arc<Vec<u8>>> {
+        self.made
+            .get_or_init(|| {
+                let mut pages: Vec<(PathBuf, String)> = self
+                    .files
+                    .iter()
+                    .filter(|(path, _)| search::indexed(Path::new(&***path)))
+                    .filter_map(|(path, asset)| match asset {
+                        Asset::Memory { bytes, .. } => Some((
+                            PathBuf::from(&**path),
+                            search::reduce(&String::from_utf8_lossy(bytes)),
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                pages.sort_by(|a, b| a.0.cmp(&b.0));
+                match search::index(pages) {
+                    Ok(files) => files
+                        .into_iter()
+                        .map(|(p, b)| (key(&p).to_string(), Arc::new(b)))
+                        .collect(),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        HashMap::new()
+                    }
+                }
+            })
+            .get(&format!("{}/{name}", search::FOLDER))
+            .cloned()
+    }
+
+    /// Whether the index has been made (tests, and the terminal).
+    pub fn is_made(&self) -> bool {
+        self.made.get().is_some()
+    }
+}
+
 /// What the server shows: the last good site and, when the content has
 /// errors now, the diagnostics to overlay on every page.
 #[derive(Clone, Debug, Default)]
@@ -60,6 +114,8 @@ pub struct Snapshot {
     pub files: Arc<HashMap<Arc<str>, Asset>>,
     /// The diagnostics as `check` prints them, while the content has errors.
     pub errors: Option<String>,
+    /// The search index, when the site has one.
+    pub search: Option<Arc<Search>>,
 }
 
 /// What a rebuild did, for the terminal and the browsers.
@@ -249,6 +305,16 @@ impl Preview {
             self.snapshot.generation += 1;
             self.snapshot.files = Arc::new(files);
         }
+        // A new index (made when first asked for) whenever a served file
+        // changed.
+        self.snapshot.search = renderer.search().then(|| match &self.snapshot.search {
+            Some(old) if old.etag == self.snapshot.generation => old.clone(),
+            _ => Arc::new(Search {
+                etag: self.snapshot.generation,
+                files: self.snapshot.files.clone(),
+                made: OnceLock::new(),
+            }),
+        });
         self.synced = true;
         self.snapshot.errors = None;
         Outcome {

@@ -9,7 +9,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { launch, watch } from "./lib.mjs";
+import { launch, stepper, watch } from "./lib.mjs";
 
 const [url, site] = process.argv.slice(2);
 const yaml = path.join(site, "content/weibin/2024.yaml");
@@ -34,17 +34,8 @@ const cell = (page) =>
 const browser = await launch();
 const page = await browser.context.newPage();
 const problems = watch(page);
-let failed = false;
-async function step(name, fn) {
-  if (failed) return;
-  try {
-    await fn();
-    console.log(`ok: ${name}`);
-  } catch (e) {
-    failed = true;
-    console.log(`FAILED: ${name}: ${e.message}`);
-  }
-}
+const steps = stepper({ stopAtFirst: true });
+const step = steps.step;
 
 await step("the report page opens", async () => {
   await page.goto(url + "2024/weibin/");
@@ -110,4 +101,4 @@ await step("no errors in the page", async () => {
 });
 
 await browser.close();
-process.exit(failed ? 1 : 0);
+process.exit(steps.failed ? 1 : 0);

@@ -275,11 +275,11 @@ pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The real-browser tests need Node.js, `npm ci` in `tests/browser/` and
-/// Debian's `/usr/bin/chromium`. `.ci/run` installs them and sets
-/// `GONGKAI_BROWSER_TESTS=1`, which turns a missing piece into a failure;
-/// without it (a developer machine without Chromium) the tests say why they
-/// did not run and pass.
+/// The real-browser tests need Node.js, `npm ci` in `tests/browser/`,
+/// Debian's `/usr/bin/chromium` and `pdftotext` (the printed report).
+/// `.ci/run` installs them and sets `GONGKAI_BROWSER_TESTS=1`, which turns
+/// a missing piece into a failure; without it (a developer machine without
+/// Chromium) the tests say why they did not run and pass.
 pub fn browser_ready() -> bool {
     let dir = fixtures().join("../browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -287,6 +287,13 @@ pub fn browser_ready() -> bool {
         (!Path::new(&chromium).exists()).then_some("chromium (apt-get install chromium)"),
         (!dir.join("node_modules/playwright-core").exists())
             .then_some("playwright-core (npm ci in tests/browser)"),
+        (!dir.join("node_modules/axe-core").exists())
+            .then_some("axe-core (npm ci in tests/browser)"),
+        Command::new("pdftotext")
+            .arg("-v")
+            .output()
+            .is_err()
+            .then_some("pdftotext (apt-get install poppler-utils)"),
         Command::new("node")
             .arg("--version")
             .output()
@@ -327,3 +334,11 @@ pub fn node(script: &str, args: &[&std::ffi::OsStr]) -> String {
     text
 }
 pub mod serve;
+
+/// Sets a top-level key of a site's `site.toml` (before its first table).
+pub fn set_site_option(site: &Path, line: &str) {
+    let toml = site.join("site.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    let at = text.find("\n[").map_or(text.len(), |i| i + 1);
+    fs::write(&toml, format!("{}{line}\n{}", &text[..at], &text[at..])).unwrap();
+}

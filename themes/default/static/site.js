@@ -1,0 +1,76 @@
+// gongkai default theme: the 大字模式 switch and the search box. Nothing
+// depends on this file: without JavaScript, 大字模式 is an alternate
+// stylesheet (a browser's page-style menu offers it), the search box is a
+// link to the list of agencies, and the search page says so.
+(function () {
+  "use strict";
+  var KEY = "gongkai-large-text";
+  var on = false;
+  try {
+    on = window.localStorage.getItem(KEY) === "1";
+  } catch (e) {
+    // Storage refused (privacy settings): the switch works for this page.
+  }
+
+  // Runs in <head>, before the page is drawn, so a large-text reader never
+  // sees the page at normal size first.
+  function apply() {
+    var link = document.getElementById("large-css");
+    if (link) {
+      link.rel = on ? "stylesheet" : "alternate stylesheet";
+      link.disabled = !on;
+    }
+    document.documentElement.classList.toggle("large-text", on);
+    var button = document.getElementById("large-toggle");
+    if (button) {
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = on ? "标准字号" : "大字模式";
+    }
+  }
+  apply();
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var button = document.getElementById("large-toggle");
+    if (button) {
+      button.hidden = false;
+      apply();
+      button.addEventListener("click", function () {
+        on = !on;
+        try {
+          window.localStorage.setItem(KEY, on ? "1" : "0");
+        } catch (e) {
+          // As above.
+        }
+        apply();
+      });
+    }
+
+    var form = document.querySelector(".search-form");
+    if (form) {
+      form.hidden = false;
+      var link = document.querySelector(".search-link");
+      if (link) link.hidden = true;
+    }
+
+    // The search page: pagefind's UI, reading the index from this site's
+    // own pagefind/ folder, with result links under this site's root
+    // wherever the site is hosted.
+    var box = document.getElementById("search");
+    if (box && window.PagefindUI) {
+      var root = new URL(box.getAttribute("data-root"), window.location.href);
+      var bundle = new URL(box.getAttribute("data-bundle"), window.location.href);
+      var ui = new window.PagefindUI({
+        element: "#search",
+        bundlePath: bundle.pathname,
+        baseUrl: root.pathname,
+        showImages: false,
+        showSubResults: true,
+      });
+      // pagefind's box has no label of its own: the page's visible one.
+      var input = box.querySelector("input");
+      if (input) input.id = "search-input";
+      var q = new URLSearchParams(window.location.search).get("q");
+      if (q) ui.triggerSearch(q);
+    }
+  });
+})();
