@@ -22,27 +22,25 @@ pub struct Aggregate {
     pub active: Vec<(Format, usize, Vec<Row>)>,
 }
 
-fn summed_row(def: &'static crate::model::RowDef, values: Vec<Number>) -> Row {
-    Row {
+/// A row of sums; `None` when a sum is too large to keep in a cell.
+fn summed_row(def: &'static crate::model::RowDef, values: &[Number]) -> Option<Row> {
+    Some(Row {
         def,
         cells: values
-            .into_iter()
-            .map(|v| Cell {
-                value: Some(v),
-                span: Default::default(),
-            })
-            .collect(),
+            .iter()
+            .map(|&v| Cell::new(Some(v), Default::default()))
+            .collect::<Option<_>>()?,
         total: None,
         span: Default::default(),
         derived: true,
-    }
+    })
 }
 
 /// Running sums of rows, by row key: each report's rows are added in one
 /// pass, whatever order or layout (（六） as one row or three) it has.
+#[derive(Clone)]
 struct Sums {
     defs: &'static [crate::model::RowDef],
-    index: HashMap<&'static str, usize>,
     values: Vec<Vec<Number>>,
 }
 
@@ -50,7 +48,6 @@ impl Sums {
     fn new(defs: &'static [crate::model::RowDef]) -> Self {
         Sums {
             defs,
-            index: defs.iter().enumerate().map(|(i, d)| (d.key, i)).collect(),
             values: defs
                 .iter()
                 .map(|d| vec![Number::ZERO; d.columns.len()])
@@ -58,126 +55,255 @@ impl Sums {
         }
     }
 
-    /// Adds a report's rows; with `fold_other`, the three （六） rows go
-    /// into the single `requests.other`. `None` on overflow.
-    fn add(&mut self, rows: &[Row], fold_other: bool) -> Option<()> {
+    /// Adds (or with `remove`, takes away) a report's rows; with
+    /// `fold_other`, the three （六） rows go into the single
+    /// `requests.other`. `None` on overflow.
+    fn add(&mut self, rows: &[Row], fold_other: bool, remove: bool) -> Option<()> {
         for (at, row) in rows.iter().enumerate() {
             // Rows come in layout order: the same place in the same layout
             // is the common case, and needs no lookup.
-            let same = self.defs.get(at).is_some_and(|d| std::ptr::eq(d, row.def));
-            let key = if fold_other && row.def.key.starts_with("requests.other.") {
-                "requests.other"
-            } else {
-                row.def.key
-            };
-            let found = if same {
+            let found = if self.defs.get(at).is_some_and(|d| std::ptr::eq(d, row.def)) {
                 Some(at)
             } else {
-                self.index.get(key).copied()
+                let key = if fold_other && row.def.key.starts_with("requests.other.") {
+                    "requests.other"
+                } else {
+                    row.def.key
+                };
+                self.defs.iter().position(|d| d.key == key)
             };
             if let Some(i) = found {
                 for (v, cell) in self.values[i].iter_mut().zip(&row.cells) {
-                    *v = v.checked_add(cell.number())?;
+                    *v = if remove {
+                        v.checked_sub(cell.number())?
+                    } else {
+                        v.checked_add(cell.number())?
+                    };
                 }
             }
         }
         Some(())
     }
 
-    fn rows(self) -> Vec<Row> {
+    fn rows(&self) -> Option<Vec<Row>> {
         self.defs
             .iter()
-            .zip(self.values)
+            .zip(&self.values)
             .map(|(def, values)| summed_row(def, values))
             .collect()
     }
 }
 
-/// Sums kept from one rebuild to the next (serve): a district's table is
-/// summed again only when one of its reports changed. Summing touches every
-/// cell of every report, which on a large site is most of a rebuild.
-#[derive(Default)]
-pub struct SumCache {
-    entries: std::sync::Mutex<HashMap<u64, (bool, Aggregate)>>,
+/// What a sum reads of a report: its tables, shared.
+#[derive(Clone)]
+struct Tables {
+    format: Format,
+    active: std::sync::Arc<[Row]>,
+    requests: std::sync::Arc<[Row]>,
+    reviews: std::sync::Arc<[Row]>,
 }
 
+impl From<&Report> for Tables {
+    fn from(r: &Report) -> Self {
+        Tables {
+            format: r.format,
+            active: r.active.clone(),
+            requests: r.requests.clone(),
+            reviews: r.reviews.clone(),
+        }
+    }
+}
+
+/// The running sums of a set of reports, before totals are derived.
+#[derive(Clone)]
+struct Running {
+    reports: usize,
+    single_other: bool,
+    requests: Sums,
+    reviews: Sums,
+    /// Section 二 per format, with how many reports each holds.
+    active: Vec<(Format, usize, Sums)>,
+}
+
+impl Running {
+    fn new(single_other: bool) -> Self {
+        Running {
+            reports: 0,
+            single_other,
+            requests: Sums::new(request_rows(single_other)),
+            reviews: Sums::new(REVIEW_ROWS),
+            active: [Format::F2021, Format::F2019]
+                .into_iter()
+                .map(|f| (f, 0, Sums::new(f.active_rows())))
+                .collect(),
+        }
+    }
+
+    /// Adds a report, or takes it away again. `None` on overflow.
+    fn add(&mut self, report: &Tables, remove: bool) -> Option<()> {
+        // The one （六） row sums the three 2021 rows.
+        self.requests
+            .add(&report.requests, self.single_other, remove)?;
+        self.reviews.add(&report.reviews, false, remove)?;
+        let (_, count, sums) = self.active.iter_mut().find(|(f, ..)| *f == report.format)?;
+        sums.add(&report.active, false, remove)?;
+        if remove {
+            *count -= 1;
+            self.reports -= 1;
+        } else {
+            *count += 1;
+            self.reports += 1;
+        }
+        Some(())
+    }
+
+    fn aggregate(&self) -> Option<Aggregate> {
+        let mut requests: Vec<Row> = self.requests.rows()?;
+        // （七）总计 from the summed leaves, never from printed totals.
+        let total_index = requests.iter().position(|r| r.def.role == Role::Total)?;
+        for c in 0..requests[total_index].cells.len() {
+            let s = Number::sum(
+                requests
+                    .iter()
+                    .filter(|r| r.def.role == Role::Outcome)
+                    .map(|r| r.cells[c].number()),
+            )?;
+            requests[total_index].cells[c] = Cell::new(Some(s), Default::default())?;
+        }
+        Some(Aggregate {
+            reports: self.reports,
+            single_other: self.single_other,
+            requests,
+            reviews: self.reviews.rows()?,
+            active: self
+                .active
+                .iter()
+                .filter(|(_, n, _)| *n > 0)
+                .map(|(f, n, sums)| Some((*f, *n, sums.rows()?)))
+                .collect::<Option<_>>()?,
+        })
+    }
+}
+
+/// Sums kept from one rebuild to the next (serve): a district's table is
+/// summed again only when one of its reports changed, and then by taking
+/// the old report away and adding the new one, not by summing every cell of
+/// every report again (on a large site, most of a rebuild).
+#[derive(Default)]
+pub struct SumCache {
+    entries: std::sync::Mutex<SumEntries>,
+}
+
+#[derive(Default)]
+struct SumEntries {
+    /// By the fingerprint of the reports summed (which and their sources).
+    sums: HashMap<u64, Kept>,
+    /// By which reports were summed, whatever their sources: the sum that
+    /// a changed report's new sum is patched from.
+    sets: HashMap<u64, u64>,
+}
+
+struct Kept {
+    used: bool,
+    running: Running,
+    aggregate: Aggregate,
+    /// The reports summed: their sources' fingerprints and tables.
+    members: Vec<(u64, Tables)>,
+}
+
+/// More changed reports than this, and summing again is as quick.
+const PATCH_LIMIT: usize = 64;
+
 impl SumCache {
-    /// [`sum`], or the sum of the same reports made before.
+    /// [`sum`], or the sum of the same reports made before, or patched from
+    /// the sum of the same reports before some of them changed.
     pub fn sum(&self, reports: &[&Report]) -> Option<Aggregate> {
         use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut which = std::collections::hash_map::DefaultHasher::new();
         for r in reports {
-            (&r.agency, r.year, r.source_hash).hash(&mut h);
+            (&r.agency, r.year).hash(&mut which);
+        }
+        let set = which.finish();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        set.hash(&mut h);
+        for r in reports {
+            r.source_hash.hash(&mut h);
         }
         let key = h.finish();
+        let single_other = reports.iter().any(|r| r.single_other);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((used, agg)) = entries.get_mut(&key) {
-            *used = true;
-            return Some(agg.clone());
+        if let Some(kept) = entries.sums.get_mut(&key) {
+            kept.used = true;
+            return Some(kept.aggregate.clone());
         }
+        let patched = entries
+            .sets
+            .get(&set)
+            .and_then(|old| entries.sums.get(old))
+            .filter(|old| {
+                old.members.len() == reports.len() && old.running.single_other == single_other
+            })
+            .and_then(|old| {
+                let changed: Vec<usize> = (0..reports.len())
+                    .filter(|&i| old.members[i].0 != reports[i].source_hash)
+                    .take(PATCH_LIMIT + 1)
+                    .collect();
+                if changed.len() > PATCH_LIMIT {
+                    return None;
+                }
+                let mut running = old.running.clone();
+                for i in changed {
+                    running.add(&old.members[i].1, true)?;
+                    running.add(&Tables::from(reports[i]), false)?;
+                }
+                Some(running)
+            });
         drop(entries);
-        let agg = sum(reports)?;
-        self.entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, (true, agg.clone()));
-        Some(agg)
+        let running = match patched {
+            Some(running) => running,
+            None => {
+                let mut running = Running::new(single_other);
+                for report in reports {
+                    running.add(&Tables::from(*report), false)?;
+                }
+                running
+            }
+        };
+        let aggregate = running.aggregate()?;
+        let kept = Kept {
+            used: true,
+            running,
+            aggregate: aggregate.clone(),
+            members: reports
+                .iter()
+                .map(|r| (r.source_hash, Tables::from(*r)))
+                .collect(),
+        };
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.sums.insert(key, kept);
+        entries.sets.insert(set, key);
+        Some(aggregate)
     }
 
     /// Forgets the sums the last rebuild did not use.
     pub fn prune(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|_, (used, _)| std::mem::take(used));
+        entries
+            .sums
+            .retain(|_, kept| std::mem::take(&mut kept.used));
+        let SumEntries { sums, sets } = &mut *entries;
+        sets.retain(|_, key| sums.contains_key(key));
     }
 }
 
 /// Sums reports (drafts must already be left out). `None` on overflow,
 /// which the cell limit makes unreachable in practice.
 pub fn sum(reports: &[&Report]) -> Option<Aggregate> {
-    let single_other = reports.iter().any(|r| r.single_other);
-    let defs = request_rows(single_other);
-    let mut values = Sums::new(defs);
+    let mut running = Running::new(reports.iter().any(|r| r.single_other));
     for report in reports {
-        // The one （六） row sums the three 2021 rows.
-        values.add(&report.requests, single_other)?;
+        running.add(&Tables::from(*report), false)?;
     }
-    let mut requests: Vec<Row> = values.rows();
-    // （七）总计 from the summed leaves, never from printed totals.
-    let total_index = requests.iter().position(|r| r.def.role == Role::Total)?;
-    for c in 0..defs[total_index].columns.len() {
-        let s = Number::sum(
-            requests
-                .iter()
-                .filter(|r| r.def.role == Role::Outcome)
-                .map(|r| r.cells[c].number()),
-        )?;
-        requests[total_index].cells[c].value = Some(s);
-    }
-    let mut values = Sums::new(REVIEW_ROWS);
-    for report in reports {
-        values.add(&report.reviews, false)?;
-    }
-    let reviews = values.rows();
-    let mut active = Vec::new();
-    for format in [Format::F2021, Format::F2019] {
-        let of_format: Vec<&&Report> = reports.iter().filter(|r| r.format == format).collect();
-        if of_format.is_empty() {
-            continue;
-        }
-        let mut values = Sums::new(format.active_rows());
-        for report in &of_format {
-            values.add(&report.active, false)?;
-        }
-        let rows = values.rows();
-        active.push((format, of_format.len(), rows));
-    }
-    Some(Aggregate {
-        reports: reports.len(),
-        single_other,
-        requests,
-        reviews,
-        active,
-    })
+    running.aggregate()
 }
 
 /// The figures a citizen looks for first.

@@ -56,6 +56,9 @@ pub enum Command {
         /// Poll for changes instead of OS events (network drives, WSL, some containers).
         #[arg(long)]
         poll: bool,
+        /// After each rebuild, print how long each phase took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Write a synthetic site (benchmarks, tests): AGENCIES × YEARS reports
     /// that pass every rule.

@@ -8,16 +8,46 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A place in a source file: 1-based line and character column, plus the byte
-/// range used to underline it.
+/// range used to underline it. Every cell of every report carries one, so
+/// it is kept small: 32-bit offsets (files are far smaller than 4 GiB).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     pub line: u32,
     pub column: u32,
-    pub offset: usize,
-    pub len: usize,
+    offset: u32,
+    len: u32,
 }
 
 impl Span {
+    pub fn new(line: u32, column: u32, offset: usize, len: usize) -> Span {
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Span {
+            line,
+            column,
+            offset: small(offset),
+            len: small(len),
+        }
+    }
+
+    /// Byte offset of the start in the file.
+    pub fn offset(&self) -> usize {
+        self.offset as usize
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The same span, `by` bytes further into the file.
+    pub fn shifted(self, by: usize) -> Span {
+        Span::new(self.line, self.column, self.offset() + by, self.len())
+    }
+
     /// The start of a file, for problems that concern the file as a whole.
     pub fn start() -> Span {
         Span {

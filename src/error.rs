@@ -34,6 +34,10 @@ pub enum Error {
     UnsafeOutput { path: PathBuf, why: String },
     #[error("another gongkai build is writing {} now (it holds {}); wait for it to finish", output.display(), lock.display())]
     Busy { output: PathBuf, lock: PathBuf },
+    #[error(
+        "the district sums of {0} are too large to keep (past 9.2×10^12 in one cell): look for figures typed with extra digits in the reports of {0}"
+    )]
+    SumTooLarge(i32),
     #[error("template error: {0}")]
     Template(String),
     #[error("serve: {0}")]

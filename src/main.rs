@@ -93,7 +93,8 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             bind,
             open,
             poll,
-        } => serve(root, ServeOptions { bind, port, poll }, open),
+            timings,
+        } => serve(root, ServeOptions { bind, port, poll }, open, timings),
         Command::Generate {
             dir,
             agencies,
@@ -161,7 +162,12 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
     }
 }
 
-fn serve(root: &std::path::Path, options: ServeOptions, open: bool) -> gongkai::Result<ExitCode> {
+fn serve(
+    root: &std::path::Path,
+    options: ServeOptions,
+    open: bool,
+    timings: bool,
+) -> gongkai::Result<ExitCode> {
     let root = root
         .canonicalize()
         .map_err(|e| gongkai::Error::io(root, e))?;
@@ -205,6 +211,11 @@ fn serve(root: &std::path::Path, options: ServeOptions, open: bool) -> gongkai::
                 outcome.changed.len(),
                 describe(&cause)
             );
+            if timings {
+                for (phase, took) in &outcome.phases {
+                    eprintln!("  {phase:<10} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
         }
         Notice::Failed { cause, .. } => {
             eprintln!("not rebuilt ({}): the content has errors", describe(&cause));

@@ -63,11 +63,11 @@ fn render(
     let mut source = None;
     if let Some(span) = d.span
         && !text.is_empty()
-        && span.offset <= text.len()
-        && text.is_char_boundary(span.offset)
+        && span.offset() <= text.len()
+        && text.is_char_boundary(span.offset())
     {
-        let len = span.len.min(text.len() - span.offset);
-        let (shown, at, len) = excerpt(text, span.offset, len);
+        let len = span.len().min(text.len() - span.offset());
+        let (shown, at, len) = excerpt(text, span.offset(), len);
         diag = diag.with_label(LabeledSpan::at(at..at + len, "here"));
         source = Some(shown);
     }

@@ -438,3 +438,32 @@ fn pages_come_out_minified() {
     }
     assert!(pages >= 16, "{pages}");
 }
+
+#[test]
+fn district_sums_past_64_bits_fail_the_build_with_a_message() {
+    // Ten agencies each reporting fees just under the cell limit (10^12
+    // 万元): each report is valid, their sum is past what a cell keeps.
+    let site = common::base_site();
+    let root = site.path();
+    let yaml = fs::read_to_string(root.join("content/weibin/2024.yaml")).unwrap();
+    let yaml = yaml.replace("fees: 123.45 ", "fees: 999999999999.5 ");
+    for k in 0..10 {
+        let dir = root.join(format!("content/big{k}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("agency.yaml"),
+            format!("name: 大额机关{k}\ncategory: department\n"),
+        )
+        .unwrap();
+        fs::write(dir.join("2024.yaml"), &yaml).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let err = build(root, &out.path().join("public")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the district sums of 2024 are too large to keep \
+         (past 9.2×10^12 in one cell): look for figures typed with extra digits in the \
+         reports of 2024"
+    );
+    assert!(!out.path().join("public").exists());
+}

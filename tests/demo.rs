@@ -303,7 +303,7 @@ fn shuyang_keeps_its_printed_blanks() {
         .chain(r.reviews.iter())
         .chain(r.active.iter())
         .flat_map(|row| row.cells.iter().chain(row.total.iter()))
-        .filter(|c| c.value.is_none())
+        .filter(|c| c.value().is_none())
         .count();
     assert_eq!(
         blanks, 125,

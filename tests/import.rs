@@ -1357,7 +1357,11 @@ fn an_inconsistent_report_in_an_inferred_order_is_flagged_for_checking() {
     let mut report = site.reports[0].clone();
     let mut requests = report.requests.to_vec();
     let cell = &mut requests[0].cells[0];
-    cell.value = Some(cell.number().checked_add(Number::from_int(1)).unwrap());
+    *cell = gongkai::model::Cell::new(
+        Some(cell.number().checked_add(Number::from_int(1)).unwrap()),
+        cell.span,
+    )
+    .unwrap();
     report.requests = requests.into();
     let text = render(&report, "示范区人民政府", Render::Columns);
     let r = read_str(&text, &Given::new()).unwrap();

@@ -1,13 +1,16 @@
 //! `serve` loads incrementally (only the folders a change touches, rules
 //! only for reports whose inputs changed): after every kind of change, what
-//! it loads must equal a full load of the same files.
+//! it loads must equal a full load of the same files, and what it serves
+//! after a rebuild must equal a first build of the same files.
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use gongkai::load::{LoadCache, load_cached};
+use gongkai::serve::{Asset, Preview};
 use gongkai::{Loaded, load};
 
 /// Everything a load decides: each diagnostic as printed, each report and
@@ -140,4 +143,131 @@ fn incremental_loads_equal_full_loads() {
     // A change the watcher could not name (a rescan).
     fs::remove_file(root.join("content/notes.txt")).unwrap();
     same_as_full(root, &mut cache, &[], "a rescan");
+}
+
+/// Every file `serve` serves, as bytes (the lazily made downloads made).
+fn served(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
+    assert_eq!(preview.snapshot.errors, None);
+    preview
+        .snapshot
+        .files
+        .iter()
+        .map(|(path, asset)| {
+            let bytes = match asset {
+                Asset::Memory { bytes, .. } => bytes.to_vec(),
+                Asset::Disk(from) => from.to_string_lossy().as_bytes().to_vec(),
+                Asset::Lazy(tables) => tables.get(path).to_vec(),
+            };
+            (path.to_string(), bytes)
+        })
+        .collect()
+}
+
+/// After a rebuild that names `changed`, serve's site equals a first build
+/// of the same files: every page, download and static file, byte for byte.
+fn rebuild_same_as_full(root: &Path, preview: &mut Preview, changed: &[&str], step: &str) {
+    let changed: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
+    let outcome = preview.rebuild(&changed);
+    let mut fresh = Preview::new(root, formatter());
+    fresh.rebuild(&[]);
+    let (now, full) = (served(preview), served(&fresh));
+    let differ: Vec<&String> = full
+        .keys()
+        .chain(now.keys())
+        .filter(|k| now.get(*k) != full.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "after {step}: {differ:?} differ");
+    assert!(!outcome.changed.is_empty(), "after {step}: nothing changed");
+}
+
+fn formatter() -> gongkai::serve::Formatter {
+    std::sync::Arc::new(|loaded: &Loaded| {
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| format!("{d}\n"))
+            .collect()
+    })
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds() {
+    let site = common::base_site();
+    let root = site.path();
+    let mut preview = Preview::new(root, formatter());
+    preview.rebuild(&[]);
+    served(&preview);
+
+    // Figures of one report: its page, its agency, its year, the sums of
+    // its year and category, the home page and the downloads.
+    replace(
+        root,
+        "content/weibin/2024.yaml",
+        "review:                  [2, 1, 0, 0, 3]",
+        "review:                  [3, 1, 0, 0, 4]",
+    );
+    replace(
+        root,
+        "content/weibin/2024.yaml",
+        "licensing: 1532",
+        "licensing: 1600",
+    );
+    let edit = ["content/weibin/2024.yaml"];
+    rebuild_same_as_full(root, &mut preview, &edit, "new figures");
+    // The same report again (the sums are patched twice in a row), then
+    // back to what it was.
+    replace(root, edit[0], "licensing: 1600", "licensing: 7");
+    rebuild_same_as_full(root, &mut preview, &edit, "the same report again");
+    replace(root, edit[0], "[3, 1, 0, 0, 4]", "[2, 1, 0, 0, 3]");
+    replace(root, edit[0], "licensing: 7", "licensing: 1532");
+    rebuild_same_as_full(root, &mut preview, &edit, "the figures restored");
+
+    // Last year's report of another agency: next year's page cites it.
+    replace(
+        root,
+        "content/zhongtongjie/2023.yaml",
+        "licensing: 3 ",
+        "licensing: 4 ",
+    );
+    fs::write(
+        root.join("content/zhongtongjie/2023.md"),
+        fs::read_to_string(root.join("content/zhongtongjie/2023.md")).unwrap() + "\n补充。\n",
+    )
+    .unwrap();
+    rebuild_same_as_full(
+        root,
+        &mut preview,
+        &[
+            "content/zhongtongjie/2023.yaml",
+            "content/zhongtongjie/2023.md",
+        ],
+        "last year's report and prose",
+    );
+
+    // A report becomes a draft, then is published again.
+    replace(root, edit[0], "draft: false", "draft: true");
+    rebuild_same_as_full(root, &mut preview, &edit, "a draft");
+    replace(root, edit[0], "draft: true", "draft: false");
+    rebuild_same_as_full(root, &mut preview, &edit, "published again");
+
+    // A new agency, then gone again; then the settings.
+    common::copy_tree(
+        &root.join("content/weibin"),
+        &root.join("content/weibin-copy"),
+    );
+    replace(
+        root,
+        "content/weibin-copy/agency.yaml",
+        "name: ",
+        "name: 副本",
+    );
+    let new = [
+        "content/weibin-copy/agency.yaml",
+        "content/weibin-copy/2024.yaml",
+    ];
+    rebuild_same_as_full(root, &mut preview, &new, "a new agency");
+    fs::remove_dir_all(root.join("content/weibin-copy")).unwrap();
+    rebuild_same_as_full(root, &mut preview, &new[..1], "the agency deleted");
+    replace(root, "site.toml", "title = \"", "title = \"新");
+    rebuild_same_as_full(root, &mut preview, &["site.toml"], "site.toml");
 }

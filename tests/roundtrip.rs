@@ -19,7 +19,7 @@ fn expected(report: &Report) -> BTreeMap<String, Option<Number>> {
     {
         for i in 0..row.def.width() {
             let value = match row.cell(i) {
-                Some(cell) => cell.value,
+                Some(cell) => cell.value(),
                 None => Some(row.value(i)),
             };
             out.insert(row.def.cell_key(i), value);

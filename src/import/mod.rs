@@ -356,9 +356,9 @@ impl Imported {
             defs.iter()
                 .zip(cells)
                 .map(|(def, cells)| {
-                    let cell = |c: &Cell| crate::model::Cell {
-                        value: c.value,
-                        span: Span::start(),
+                    let cell = |c: &Cell| {
+                        crate::model::Cell::new(c.value, Span::start())
+                            .unwrap_or(crate::model::Cell::blank(Span::start()))
                     };
                     let n = def.columns.len();
                     Row {

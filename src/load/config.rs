@@ -160,12 +160,8 @@ fn byte_span(source: &str, offset: usize, len: usize, bom: usize) -> Span {
     let before = &source[..offset];
     let line = before.matches('\n').count() as u32 + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Span {
-        line,
-        column: source[line_start..offset].chars().count() as u32 + 1,
-        offset: offset + bom,
-        len,
-    }
+    let column = source[line_start..offset].chars().count() as u32 + 1;
+    Span::new(line, column, offset + bom, len)
 }
 
 const AGENCY_KEYS: &[&str] = &[

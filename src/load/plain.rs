@@ -15,7 +15,12 @@ use crate::diagnostics::Span;
 /// The tree of `source`, or `None` when it is not in the subset.
 pub fn parse(source: &str) -> Option<Node> {
     let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
-    if source.contains('\r') || source.contains('\t') {
+    // Tabs, CR, characters YAML does not print (NUL, other controls) and a
+    // BOM past the start are serde-saphyr's to take or refuse.
+    if source[bom..]
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'))
+    {
         return None;
     }
     let mut lines = Vec::new();
@@ -240,12 +245,8 @@ fn strip_comment(text: &str) -> Option<&str> {
 /// from 1, as serde-saphyr's do).
 fn span_at(source: &str, line: &Line, at: usize, len: usize) -> Span {
     let _ = source;
-    Span {
-        line: line.number,
-        column: line.text[..at].chars().count() as u32 + 1,
-        offset: line.start + at,
-        len,
-    }
+    let column = line.text[..at].chars().count() as u32 + 1;
+    Span::new(line.number, column, line.start + at, len)
 }
 
 #[cfg(test)]

@@ -131,12 +131,7 @@ fn span_at(source: &str, offset: usize) -> Span {
     let column = source[line_start..offset].chars().count() as u32 + 1;
     let len = source[offset..].find('\n').unwrap_or(source.len() - offset);
     debug_assert_eq!(offset_of(source, line, column), offset);
-    Span {
-        line,
-        column,
-        offset,
-        len,
-    }
+    Span::new(line, column, offset, len)
 }
 
 /// `一、总体情况`, `五. 存在的…`, `六 、其他…` → the title alone.

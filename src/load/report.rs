@@ -364,10 +364,7 @@ fn read_cell(
     let cite = || def.cite_cell(column);
     let text = match &node.kind {
         Kind::Null => {
-            return Some(Cell {
-                value: None,
-                span: node.span,
-            });
+            return Some(Cell::blank(node.span));
         }
         Kind::Number(t) => t,
         Kind::Str(s) => {
@@ -400,24 +397,27 @@ fn read_cell(
             return None;
         }
     };
+    let too_large = |cx: &mut FileCx| {
+        cx.error(
+            "too-large",
+            node.span,
+            if text.starts_with('-') {
+                format!(
+                    "{} is {text}, further below zero than any real figure (the limit is -{MAX_CELL})",
+                    cite()
+                )
+            } else {
+                format!(
+                    "{} is {text}, larger than any real figure (the limit is {MAX_CELL})",
+                    cite()
+                )
+            },
+        );
+    };
     let number = match Number::parse(text) {
         Ok(n) => n,
         Err(ParseNumberError::TooLarge) => {
-            cx.error(
-                "too-large",
-                node.span,
-                if text.starts_with('-') {
-                    format!(
-                        "{} is {text}, further below zero than any real figure (the limit is -{MAX_CELL})",
-                        cite()
-                    )
-                } else {
-                    format!(
-                        "{} is {text}, larger than any real figure (the limit is {MAX_CELL})",
-                        cite()
-                    )
-                },
-            );
+            too_large(cx);
             return None;
         }
         Err(ParseNumberError::TooManyDecimals) => {
@@ -453,10 +453,11 @@ fn read_cell(
         );
         return None;
     }
-    Some(Cell {
-        value: Some(number),
-        span: node.span,
-    })
+    let cell = Cell::new(Some(number), node.span);
+    if cell.is_none() {
+        too_large(cx);
+    }
+    cell
 }
 
 /// Fills a left-out （七）总计 row with the sums of the rows （一）…（六）.
@@ -476,7 +477,7 @@ fn derive_total(cx: &mut FileCx, requests: &mut [Row]) -> bool {
                 .filter(|r| r.def.role == Role::Outcome)
                 .map(|r| r.value(c)),
         );
-        let Some(sum) = sum else {
+        let Some(cell) = sum.and_then(|sum| Cell::new(Some(sum), requests[index].span)) else {
             cx.error(
                 "too-large",
                 requests[index].span,
@@ -484,10 +485,7 @@ fn derive_total(cx: &mut FileCx, requests: &mut [Row]) -> bool {
             );
             return false;
         };
-        cells.push(Cell {
-            value: Some(sum),
-            span: requests[index].span,
-        });
+        cells.push(cell);
     }
     requests[index].cells = cells;
     true

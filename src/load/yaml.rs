@@ -163,12 +163,12 @@ fn span_of(loc: &serde_saphyr::Location, source: &str) -> Span {
         (Some(o), Some(l)) if (o as usize) <= source.len() => (o as usize, l as usize),
         _ => (offset_of(source, line, column), 0),
     };
-    Span {
+    Span::new(
         line,
         column,
         offset,
-        len: len.min(source.len().saturating_sub(offset)),
-    }
+        len.min(source.len().saturating_sub(offset)),
+    )
 }
 
 /// Byte offset of a 1-based line and character column, for errors whose
@@ -197,7 +197,7 @@ fn convert(node: Spanned<RawKind>, source: &str) -> Node {
         RawKind::Bool(b) => Kind::Bool(b),
         RawKind::Number(fallback) => {
             let text = source
-                .get(span.offset..span.offset + span.len)
+                .get(span.offset()..span.offset() + span.len())
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
                 .unwrap_or(fallback);

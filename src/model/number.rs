@@ -36,6 +36,16 @@ impl Number {
         Number(i128::from(n) * UNIT)
     }
 
+    /// The millionths in 64 bits, when they fit (every cell's do: the cell
+    /// limit is 10^12, 10^18 millionths).
+    pub(crate) fn to_millionths(self) -> Option<i64> {
+        i64::try_from(self.0).ok()
+    }
+
+    pub(crate) fn from_millionths(n: i64) -> Number {
+        Number(i128::from(n))
+    }
+
     /// Parses the text of a YAML scalar: an optional sign, digits, and at most
     /// six decimals. Exponents, hex, `.5`, `1_000` and the like are refused:
     /// a clerk's number must read the same to a person and to the machine.

@@ -50,17 +50,55 @@ impl fmt::Display for Date {
     }
 }
 
-/// One cell. `value` is `None` when the published report left it blank.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// One cell: its value, or a blank when the published report left it
+/// blank, and where it was written. A site holds hundreds of cells per
+/// report, so a cell takes 24 bytes: the value in 64-bit millionths (the
+/// cell limit keeps every cell's value, and every district sum of real
+/// figures, within them), a blank as a value no number can take.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
-    pub value: Option<Number>,
+    millionths: i64,
     pub span: Span,
 }
 
+const BLANK: i64 = i64::MIN;
+
 impl Cell {
+    /// A cell of `value` (`None`: blank); `None` when the value is too
+    /// large to keep (beyond ±9.2×10^12, far past the cell limit).
+    pub fn new(value: Option<Number>, span: Span) -> Option<Cell> {
+        let millionths = match value {
+            Some(n) => n.to_millionths().filter(|&m| m != BLANK)?,
+            None => BLANK,
+        };
+        Some(Cell { millionths, span })
+    }
+
+    /// A blank cell.
+    pub fn blank(span: Span) -> Cell {
+        Cell {
+            millionths: BLANK,
+            span,
+        }
+    }
+
+    /// The value; `None` for a blank.
+    pub fn value(&self) -> Option<Number> {
+        (self.millionths != BLANK).then(|| Number::from_millionths(self.millionths))
+    }
+
     /// Blank counts as 0 in rules and sums (the contract).
     pub fn number(&self) -> Number {
-        self.value.unwrap_or(Number::ZERO)
+        self.value().unwrap_or(Number::ZERO)
+    }
+}
+
+impl fmt::Debug for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cell")
+            .field("value", &self.value())
+            .field("span", &self.span)
+            .finish()
     }
 }
 
@@ -179,7 +217,7 @@ impl Report {
             for i in 0..row.def.width() {
                 if row.def.cell_key(i) == cell_key {
                     return Some(match row.cell(i) {
-                        Some(cell) => cell.value,
+                        Some(cell) => cell.value(),
                         None => row.derived_total(),
                     });
                 }

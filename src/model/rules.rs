@@ -189,7 +189,7 @@ pub fn format_warnings(
         .chain(report.reviews.iter())
     {
         let blanks: Vec<usize> = (0..row.def.width())
-            .filter(|&i| row.cell(i).is_some_and(|c| c.value.is_none()))
+            .filter(|&i| row.cell(i).is_some_and(|c| c.value().is_none()))
             .collect();
         if !blanks.is_empty() {
             blank_rows.push((row, blanks));

@@ -54,7 +54,7 @@ fn all_cells(
         .flat_map(|row| {
             (0..row.def.width()).map(move |i| {
                 let value = match row.cell(i) {
-                    Some(cell) => cell.value,
+                    Some(cell) => cell.value(),
                     None => Some(row.value(i)),
                 };
                 (row.def, i, value)

@@ -339,6 +339,52 @@ impl Clock {
 #[derive(Default)]
 pub struct PageCache {
     pages: HashMap<PathBuf, Cached>,
+    /// What the last pass rendered from.
+    seen: Option<Seen>,
+}
+
+/// What a rendering pass was made from, to tell the next pass which
+/// reports changed and nothing else.
+struct Seen {
+    /// The global fingerprint (settings, agencies, which reports exist).
+    global: u64,
+    /// Every template's fingerprint.
+    templates: u64,
+    /// Every report's (agency, year, draft), drafts included: when equal,
+    /// `sources` lines up report by report.
+    reports: u64,
+    /// Each report's source fingerprint, in `Site::reports` order.
+    sources: Vec<u64>,
+}
+
+impl Seen {
+    fn of(ctx: &SiteContext, theme: &Theme) -> Self {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for r in &ctx.site.reports {
+            (&r.agency, r.year, r.draft).hash(&mut h);
+        }
+        Seen {
+            global: ctx.global_fingerprint(),
+            templates: theme.fingerprint,
+            reports: h.finish(),
+            sources: ctx.site.reports.iter().map(|r| r.source_hash).collect(),
+        }
+    }
+
+    /// The indexes (in `Site::reports`) of the reports whose files changed
+    /// since `self`, when nothing else did; `None` when more changed.
+    fn changed_reports(&self, now: &Seen) -> Option<Vec<usize>> {
+        (self.global == now.global
+            && self.templates == now.templates
+            && self.reports == now.reports)
+            .then(|| {
+                (self.sources.iter().zip(&now.sources))
+                    .enumerate()
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+    }
 }
 
 struct Cached {
@@ -351,6 +397,11 @@ struct Cached {
 impl PageCache {
     pub fn get(&self, path: &Path) -> Option<&Arc<Vec<u8>>> {
         self.pages.get(path).map(|c| &c.bytes)
+    }
+
+    /// A page's bytes and ETag.
+    pub fn entry(&self, path: &Path) -> Option<(&Arc<Vec<u8>>, u64)> {
+        self.pages.get(path).map(|c| (&c.bytes, c.etag))
     }
 
     /// Every page: its path, bytes and ETag.
@@ -411,22 +462,39 @@ impl<'a> Renderer<'a> {
     /// in parallel, and drops pages the site no longer has.
     pub fn pages(&self, cache: &mut PageCache) -> Result<Pass> {
         let ctx = &self.ctx;
-        let global = ctx.global_fingerprint();
-        let jobs: Vec<(Job, PathBuf, u64)> = ctx
-            .jobs()
-            .into_iter()
-            .chain((0..ctx.reports.len()).map(Job::ReportData))
-            .map(|job| {
-                let path = ctx.job_path(&job);
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                ctx.job_fingerprint(&job, global).hash(&mut h);
-                template_of(&job)
-                    .map(|t| self.theme.template_fingerprint(t))
-                    .hash(&mut h);
-                let print = h.finish();
-                (job, path, print)
-            })
-            .collect();
+        let seen = Seen::of(ctx, self.theme);
+        // After the usual edit (some reports' files, nothing else), only
+        // the pages that show those reports need a fingerprint at all.
+        let incremental = match &cache.seen {
+            Some(old) if !cache.pages.is_empty() => old.changed_reports(&seen),
+            _ => None,
+        };
+        let fingerprint = |job: Job| {
+            let path = ctx.job_path(&job);
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            ctx.job_fingerprint(&job, seen.global).hash(&mut h);
+            template_of(&job)
+                .map(|t| self.theme.template_fingerprint(t))
+                .hash(&mut h);
+            let print = h.finish();
+            (job, path, print)
+        };
+        let jobs: Vec<(Job, PathBuf, u64)> = match &incremental {
+            Some(changed) => ctx
+                .jobs_showing(changed)
+                .into_iter()
+                .map(fingerprint)
+                .collect(),
+            None => {
+                let all: Vec<Job> = ctx
+                    .jobs()
+                    .into_iter()
+                    .chain((0..ctx.reports.len()).map(Job::ReportData))
+                    .collect();
+                all.into_par_iter().map(fingerprint).collect()
+            }
+        };
+        cache.seen = Some(seen);
         let clock = Instant::now();
         let todo: Vec<&(Job, PathBuf, u64)> = jobs
             .iter()
@@ -461,13 +529,19 @@ impl<'a> Renderer<'a> {
                 },
             );
         }
-        let live: HashSet<&PathBuf> = jobs.iter().map(|(_, p, _)| p).collect();
-        let gone: Vec<PathBuf> = cache
-            .pages
-            .keys()
-            .filter(|p| !live.contains(p))
-            .cloned()
-            .collect();
+        // An incremental pass has the same pages as the last one.
+        let gone: Vec<PathBuf> = match incremental {
+            Some(_) => Vec::new(),
+            None => {
+                let live: HashSet<&PathBuf> = jobs.iter().map(|(_, p, _)| p).collect();
+                cache
+                    .pages
+                    .keys()
+                    .filter(|p| !live.contains(p))
+                    .cloned()
+                    .collect()
+            }
+        };
         for path in gone {
             cache.pages.remove(&path);
             changed.push(path);
@@ -533,7 +607,7 @@ impl<'a> Renderer<'a> {
 }
 
 /// One page to render.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {
     Home,
     Agencies,
@@ -569,6 +643,8 @@ struct SiteContext<'a> {
     totals: BTreeMap<i32, Aggregate>,
     /// Sums from earlier rebuilds (serve).
     sums: Option<&'a SumCache>,
+    /// See [`SiteContext::fingerprint_global`].
+    global: u64,
     spent: Spent,
 }
 
@@ -762,6 +838,7 @@ impl<'a> SiteContext<'a> {
             site,
             year_set: years.keys().copied().collect(),
             years,
+            global: Self::fingerprint_global(site, &reports),
             reports,
             totals,
             sums,
@@ -775,6 +852,43 @@ impl<'a> SiteContext<'a> {
         jobs.extend(self.site.agencies.keys().map(|s| Job::Agency(s.clone())));
         jobs.extend((0..self.reports.len()).map(Job::Report));
         jobs
+    }
+
+    /// The jobs whose fingerprint depends on the reports `changed` (indexes
+    /// in `Site::reports`): their pages and report.json, the next year's
+    /// page (it cites its predecessor), their agencies' and years' pages
+    /// and the home page.
+    fn jobs_showing(&self, changed: &[usize]) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        let mut agencies = BTreeSet::new();
+        let mut years = BTreeSet::new();
+        for &i in changed {
+            let r = &self.site.reports[i];
+            if let Some(next) = self.report_index(&r.agency, r.year + 1) {
+                jobs.push(Job::Report(next));
+            }
+            if let Some(at) = self.report_index(&r.agency, r.year) {
+                jobs.push(Job::Report(at));
+                jobs.push(Job::ReportData(at));
+                agencies.insert(r.agency.clone());
+                years.insert(r.year);
+            }
+        }
+        if !agencies.is_empty() {
+            jobs.push(Job::Home);
+        }
+        jobs.extend(years.into_iter().map(Job::Year));
+        jobs.extend(agencies.into_iter().map(Job::Agency));
+        jobs.sort();
+        jobs.dedup();
+        jobs
+    }
+
+    /// Where a non-draft report is in `reports` (sorted as the site's).
+    fn report_index(&self, agency: &str, year: i32) -> Option<usize> {
+        self.reports
+            .binary_search_by(|r| (r.agency.as_str(), r.year).cmp(&(agency, year)))
+            .ok()
     }
 
     fn job_path(&self, job: &Job) -> PathBuf {
@@ -795,16 +909,20 @@ impl<'a> SiteContext<'a> {
         }
     }
 
+    fn global_fingerprint(&self) -> u64 {
+        self.global
+    }
+
     /// What every page shows: the site's settings, the navigation (years)
     /// and which agency has which year (statuses, links between years).
     /// Each page adds its template's fingerprint.
-    fn global_fingerprint(&self) -> u64 {
+    fn fingerprint_global(site: &Site, reports: &[&Report]) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        format!("{:?}", self.site.config).hash(&mut h);
-        for a in self.site.agencies.values() {
+        format!("{:?}", site.config).hash(&mut h);
+        for a in site.agencies.values() {
             (&a.slug, &a.name, &a.category).hash(&mut h);
         }
-        for r in &self.reports {
+        for r in reports {
             (&r.agency, r.year, r.published).hash(&mut h);
         }
         h.finish()
@@ -899,7 +1017,7 @@ impl<'a> SiteContext<'a> {
             }
             Job::Year(year) => {
                 let mut ctx = self.base_context("../", &format!("{year}年度"));
-                ctx.insert("year", &self.year_view(*year));
+                ctx.insert("year", &self.year_view(*year)?);
                 ctx
             }
             Job::Agency(slug) => {
@@ -1071,10 +1189,12 @@ impl<'a> SiteContext<'a> {
             .collect()
     }
 
-    fn year_view(&self, year: i32) -> YearView {
+    fn year_view(&self, year: i32) -> Result<YearView> {
         let groups = self.year_rows(year, "../");
         let all: Vec<&StatusRow> = groups.iter().flat_map(|g| &g.rows).collect();
-        let total = &self.totals[&year];
+        // Sums past 64 bits (9.2×10^12 in one cell) come only from figures
+        // typed with extra digits by the dozen.
+        let total = self.totals.get(&year).ok_or(Error::SumTooLarge(year))?;
         let mut categories = Vec::new();
         for c in &self.site.config.categories {
             let of: Vec<&Report> = self.years[&year]
@@ -1104,7 +1224,7 @@ impl<'a> SiteContext<'a> {
                 });
             }
         }
-        YearView {
+        Ok(YearView {
             year,
             expected: all.len(),
             published: all.iter().filter(|r| r.status_key != "missing").count(),
@@ -1137,7 +1257,7 @@ impl<'a> SiteContext<'a> {
                 "全区汇总 · 政府信息公开行政复议、行政诉讼情况",
             )),
             categories,
-        }
+        })
     }
 
     fn trend(&self) -> Vec<TrendRow> {
@@ -1160,10 +1280,11 @@ impl<'a> SiteContext<'a> {
                 year,
                 expected: rows.len(),
                 published: rows.iter().filter(|r| r.status_key != "missing").count(),
-                figures: aggregate::key_figures(
-                    &self.totals[&year].requests,
-                    &self.totals[&year].reviews,
-                ),
+                figures: self
+                    .totals
+                    .get(&year)
+                    .map(|t| aggregate::key_figures(&t.requests, &t.reviews))
+                    .unwrap_or_default(),
                 absent: rows
                     .into_iter()
                     .filter(|r| matches!(r.status_key, "missing" | "late"))

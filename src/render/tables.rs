@@ -185,7 +185,7 @@ fn number_cells(row: &Row) -> Vec<TCell> {
         .map(|i| TCell {
             text: "",
             number: match row.cell(i) {
-                Some(cell) => cell.value,
+                Some(cell) => cell.value(),
                 None => Some(row.value(i)),
             },
             rowspan: 1,

@@ -49,15 +49,15 @@ pub fn resolve(path: &str, snapshot: &Snapshot) -> Target {
         } else {
             format!("{joined}/index.html")
         };
-        return if files.contains_key(&index) {
+        return if files.contains_key(index.as_str()) {
             Target::File(index)
         } else {
             Target::NotFound
         };
     }
-    if files.contains_key(&joined) {
+    if files.contains_key(joined.as_str()) {
         Target::File(joined)
-    } else if files.contains_key(&format!("{joined}/index.html")) {
+    } else if files.contains_key(format!("{joined}/index.html").as_str()) {
         Target::Slash(format!("{decoded}/"))
     } else {
         Target::NotFound
@@ -179,7 +179,7 @@ fn answer(request: &Request, snapshot: &Snapshot) -> Reply {
         }
         Target::NotFound => return not_found(snapshot),
     };
-    let (bytes, etag) = match &snapshot.files[&file] {
+    let (bytes, etag) = match &snapshot.files[file.as_str()] {
         Asset::Memory { bytes, etag } => (bytes.as_ref().clone(), *etag),
         Asset::Lazy(tables) => (tables.get(&file).as_ref().clone(), tables.etag),
         Asset::Disk(from) => match std::fs::read(from) {
@@ -231,11 +231,11 @@ mod tests {
     use std::sync::Arc;
 
     fn snapshot(paths: &[&str]) -> Snapshot {
-        let files: HashMap<String, Asset> = paths
+        let files: HashMap<Arc<str>, Asset> = paths
             .iter()
             .map(|p| {
                 (
-                    p.to_string(),
+                    Arc::from(*p),
                     Asset::Memory {
                         bytes: Arc::new(Vec::new()),
                         etag: 1,

@@ -3,7 +3,7 @@
 //! re-rendered only when their inputs changed (the render page cache); a
 //! rebuild reports which files changed so the browser reloads only then.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -40,7 +40,7 @@ impl Tables {
             .get_or_init(|| {
                 site_tables(&self.site)
                     .into_iter()
-                    .map(|(p, b)| (key(&p), Arc::new(b)))
+                    .map(|(p, b)| (key(&p).to_string(), Arc::new(b)))
                     .collect()
             })
             .get(file)
@@ -57,7 +57,7 @@ pub struct Snapshot {
     pub generation: u64,
     /// Output path (`2024/weibin/index.html`) → file. Empty until the site
     /// first builds.
-    pub files: Arc<HashMap<String, Asset>>,
+    pub files: Arc<HashMap<Arc<str>, Asset>>,
     /// The diagnostics as `check` prints them, while the content has errors.
     pub errors: Option<String>,
 }
@@ -70,6 +70,8 @@ pub struct Outcome {
     pub rendered: usize,
     pub took: Duration,
     pub warnings: usize,
+    /// Where the time went, phase by phase (`serve --timings`).
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 /// Turns a loaded site's diagnostics into text as `check` prints them; the
@@ -82,8 +84,13 @@ pub struct Preview {
     sums: SumCache,
     /// sitemap.xml, feed.xml, robots.txt, with the fingerprint they were
     /// made under.
-    feeds: (u64, Vec<(String, Asset)>),
+    feeds: (u64, Vec<(Arc<str>, Asset)>),
     pages: PageCache,
+    /// The served files that are not pages, as of the last rebuild.
+    others: Vec<Arc<str>>,
+    /// Whether the served files hold every page of `pages` (a rebuild that
+    /// failed after rendering leaves them behind).
+    synced: bool,
     format: Formatter,
     pub snapshot: Snapshot,
 }
@@ -96,6 +103,8 @@ impl Preview {
             sums: SumCache::default(),
             feeds: (0, Vec::new()),
             pages: PageCache::default(),
+            others: Vec::new(),
+            synced: false,
             format,
             snapshot: Snapshot::default(),
         }
@@ -112,6 +121,15 @@ impl Preview {
         let start = Instant::now();
         let mut loaded = load_cached(&self.root, &mut self.loads, changed);
         let warnings = loaded.diagnostics.warning_count();
+        let mut phases = std::mem::take(&mut loaded.timings);
+        let mut lap = Instant::now();
+        let mut clock = |name: &'static str, part: Option<Duration>| {
+            phases.push((name, lap.elapsed()));
+            if let Some(part) = part {
+                phases.push(("· render", part));
+            }
+            lap = Instant::now();
+        };
         let failed = |this: &mut Self, text: String| {
             this.snapshot.errors = Some(text);
             Outcome {
@@ -119,6 +137,7 @@ impl Preview {
                 rendered: 0,
                 took: start.elapsed(),
                 warnings,
+                phases: Vec::new(),
             }
         };
         let site = match loaded.site.take() {
@@ -133,28 +152,48 @@ impl Preview {
             Ok(t) => t,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
+        clock("templates", None);
         let renderer = Renderer::with_sums(&site, &theme, &self.sums);
+        clock("aggregate", None);
+        let synced = std::mem::replace(&mut self.synced, false);
         let pass = match renderer.pages(&mut self.pages) {
             Ok(p) => p,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
         self.sums.prune();
+        clock("pages", Some(pass.render));
         let statics = match theme.static_files(&site.root) {
             Ok(s) => s,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
-        let mut files: HashMap<String, Asset> = HashMap::with_capacity(self.pages.len() + 64);
-        for (path, bytes, etag) in self.pages.iter() {
-            files.insert(
-                key(path),
-                Asset::Memory {
-                    bytes: bytes.clone(),
-                    etag,
-                },
-            );
-        }
+        // The pages change a few at a time: the last map is patched with
+        // them. The other files are few and are compared one by one.
+        let mut files: HashMap<Arc<str>, Asset> = if !synced || self.snapshot.files.is_empty() {
+            let mut all = HashMap::with_capacity(self.pages.len() + 64);
+            for (path, bytes, etag) in self.pages.iter() {
+                let bytes = bytes.clone();
+                all.insert(key(path), Asset::Memory { bytes, etag });
+            }
+            all
+        } else {
+            let mut files = (*self.snapshot.files).clone();
+            for path in &pass.changed {
+                match self.pages.entry(path) {
+                    Some((bytes, etag)) => {
+                        let bytes = bytes.clone();
+                        files.insert(key(path), Asset::Memory { bytes, etag });
+                    }
+                    None => {
+                        files.remove(&*key(path));
+                    }
+                }
+            }
+            files
+        };
+        let mut changed: Vec<String> = pass.changed.iter().map(|p| key(p).to_string()).collect();
+        let mut others: Vec<(Arc<str>, Asset)> = Vec::new();
         for (path, bytes) in renderer.summaries().into_iter().chain(statics) {
-            files.insert(key(&path), memory(Arc::new(bytes)));
+            others.push((key(&path), memory(Arc::new(bytes))));
         }
         // The sitemap and the feed list every report: made again only when
         // a report appears, goes or changes its date (or the settings do).
@@ -169,11 +208,9 @@ impl Preview {
                     .collect(),
             );
         }
-        for (path, asset) in &self.feeds.1 {
-            files.insert(path.clone(), asset.clone());
-        }
+        others.extend(self.feeds.1.iter().cloned());
         for (to, from) in renderer.pdfs() {
-            files.insert(key(&to), Asset::Disk(from));
+            others.push((key(&to), Asset::Disk(from)));
         }
         let tables_etag = renderer.tables_fingerprint();
         let tables = match self.snapshot.files.get("data/reports.csv") {
@@ -185,37 +222,50 @@ impl Preview {
             }),
         };
         for path in ["data/reports.csv", "data/reports.json"] {
-            files.insert(path.to_string(), Asset::Lazy(tables.clone()));
+            others.push((Arc::from(path), Asset::Lazy(tables.clone())));
         }
         let old = &self.snapshot.files;
-        let mut changed: Vec<String> = files
-            .iter()
-            .filter(|(k, new)| match (old.get(*k), new) {
-                (Some(Asset::Memory { etag: a, .. }), Asset::Memory { etag: b, .. }) => a != b,
-                (Some(Asset::Disk(a)), Asset::Disk(b)) => a != b,
-                (Some(Asset::Lazy(a)), Asset::Lazy(b)) => a.etag != b.etag,
-                _ => true,
-            })
-            .map(|(k, _)| k.clone())
-            .chain(old.keys().filter(|k| !files.contains_key(*k)).cloned())
-            .collect();
+        let now: HashSet<&Arc<str>> = others.iter().map(|(k, _)| k).collect();
+        for gone in self.others.iter().filter(|k| !now.contains(k)) {
+            files.remove(gone);
+            changed.push(gone.to_string());
+        }
+        for (k, new) in &others {
+            let same = match (old.get(k), new) {
+                (Some(Asset::Memory { etag: a, .. }), Asset::Memory { etag: b, .. }) => a == b,
+                (Some(Asset::Disk(a)), Asset::Disk(b)) => a == b,
+                (Some(Asset::Lazy(a)), Asset::Lazy(b)) => a.etag == b.etag,
+                _ => false,
+            };
+            if !same {
+                changed.push(k.to_string());
+            }
+        }
+        self.others = others.iter().map(|(k, _)| k.clone()).collect();
+        files.extend(others);
         changed.sort();
+        clock("files", None);
         if !changed.is_empty() || self.snapshot.files.is_empty() {
             self.snapshot.generation += 1;
             self.snapshot.files = Arc::new(files);
         }
+        self.synced = true;
         self.snapshot.errors = None;
         Outcome {
             changed,
             rendered: pass.rendered,
             took: start.elapsed(),
             warnings,
+            phases,
         }
     }
 }
 
-fn key(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+fn key(path: &Path) -> Arc<str> {
+    match path.to_str() {
+        Some(text) if !text.contains('\\') => Arc::from(text),
+        _ => Arc::from(path.to_string_lossy().replace('\\', "/")),
+    }
 }
 
 fn memory(bytes: Arc<Vec<u8>>) -> Asset {
