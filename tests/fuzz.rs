@@ -333,3 +333,19 @@ proptest! {
         check_import(&text)?;
     }
 }
+
+/// Found by the test above (with more cases): a row of 200 glued digits,
+/// too many for its cells, took the importer through every split of its
+/// first 91 digits, for minutes. It is now refused at once.
+#[test]
+fn the_importer_finishes_on_a_row_of_200_glued_digits() {
+    let original =
+        std::fs::read_to_string(fixtures().join("import/reports/2023_pingtan.txt")).unwrap();
+    let glued = format!("结总计1100240015{}10102", "1240015".repeat(28));
+    let text = original.replace("结总计110024001510102", &glued);
+    assert_ne!(text, original);
+    let given = gongkai::import::Given::default();
+    let err = gongkai::import::read_text(&text, Path::new("glued.txt"), None, &given)
+        .expect_err("a row that cannot split is refused");
+    assert!(err.to_string().starts_with("glued.txt"), "{err}");
+}
