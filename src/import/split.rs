@@ -9,6 +9,11 @@ use crate::model::layout::{Role, RowDef};
 /// At most this many splits are kept; more means the row cannot be decided.
 const LIMIT: usize = 100_000;
 
+/// The most digits a count can print (the cell limit is 10^12).
+const MAX_DIGITS: usize = 13;
+/// The longest amount a cell can print: 13 digits, a point, 6 decimals.
+const MAX_PART: usize = MAX_DIGITS + 1 + 6;
+
 /// A number as printed: no leading zero (`05`), a decimal point only inside.
 fn valid_part(s: &str, decimal_ok: bool) -> bool {
     if s.is_empty() || s.starts_with('.') || s.ends_with('.') {
@@ -18,7 +23,7 @@ fn valid_part(s: &str, decimal_ok: bool) -> bool {
     if !decimal_ok && s.contains('.') || frac.contains('.') {
         return false;
     }
-    if int.len() > 13 || (int.len() > 1 && int.starts_with('0')) {
+    if int.len() > 13 || frac.len() > 6 || (int.len() > 1 && int.starts_with('0')) {
         return false;
     }
     int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit())
@@ -26,76 +31,94 @@ fn valid_part(s: &str, decimal_ok: bool) -> bool {
 
 /// Every split of `digits` into `parts` numbers (in order) that `keep`
 /// accepts; `keep` sees each prefix, so it can prune early. The flag says
-/// the search stopped at the limit.
+/// the search stopped: at [`LIMIT`] splits, or after [`BUDGET`] steps, when
+/// no split is returned (a row that long is refused, never guessed from the
+/// splits found so far).
 pub fn splits(
     digits: &str,
     parts: usize,
     decimal_ok: &dyn Fn(usize) -> bool,
     keep: &dyn Fn(&[Number]) -> bool,
 ) -> (Vec<Vec<Number>>, bool) {
-    let mut out = Vec::new();
-    let mut current = Vec::new();
-    let mut truncated = false;
-    walk(
-        digits,
+    // The most characters the cells from each index on can take.
+    let mut room = vec![0; parts + 1];
+    for i in (0..parts).rev() {
+        room[i] = room[i + 1] + if decimal_ok(i) { MAX_PART } else { MAX_DIGITS };
+    }
+    let mut search = Search {
         parts,
         decimal_ok,
         keep,
-        &mut current,
-        &mut out,
-        &mut truncated,
-    );
-    (out, truncated)
+        room,
+        current: Vec::new(),
+        out: Vec::new(),
+        truncated: false,
+        steps: 0,
+    };
+    search.walk(digits);
+    if search.steps > BUDGET {
+        search.out.clear();
+    }
+    (search.out, search.truncated)
 }
 
-fn walk(
-    rest: &str,
+/// At most this many steps of the search: far more than any printed row
+/// takes (a row of 三 takes a few thousand), far less than a row of 150
+/// glued digits would.
+const BUDGET: usize = 2_000_000;
+
+struct Search<'a> {
     parts: usize,
-    decimal_ok: &dyn Fn(usize) -> bool,
-    keep: &dyn Fn(&[Number]) -> bool,
-    current: &mut Vec<Number>,
-    out: &mut Vec<Vec<Number>>,
-    truncated: &mut bool,
-) {
-    if *truncated {
-        return;
-    }
-    let left = parts - current.len();
-    if left == 0 {
-        if rest.is_empty() {
-            if out.len() >= LIMIT {
-                *truncated = true;
-            } else {
-                out.push(current.clone());
+    decimal_ok: &'a dyn Fn(usize) -> bool,
+    keep: &'a dyn Fn(&[Number]) -> bool,
+    room: Vec<usize>,
+    current: Vec<Number>,
+    out: Vec<Vec<Number>>,
+    truncated: bool,
+    steps: usize,
+}
+
+impl Search<'_> {
+    fn walk(&mut self, rest: &str) {
+        self.steps += 1;
+        if self.steps > BUDGET {
+            self.truncated = true;
+        }
+        if self.truncated {
+            return;
+        }
+        let left = self.parts - self.current.len();
+        if left == 0 {
+            if rest.is_empty() {
+                if self.out.len() >= LIMIT {
+                    self.truncated = true;
+                } else {
+                    self.out.push(self.current.clone());
+                }
             }
+            return;
         }
-        return;
-    }
-    if rest.len() < left {
-        return;
-    }
-    for take in 1..=rest.len() - (left - 1) {
-        let part = &rest[..take];
-        if !valid_part(part, decimal_ok(current.len())) {
-            if part.len() > 1 && part.starts_with('0') && !part.starts_with("0.") {
-                break;
+        // Without this bound, 200 glued digits took the search through
+        // every split of its first 91 (minutes, for a row that cannot
+        // split at all).
+        if rest.len() < left || rest.len() > self.room[self.current.len()] {
+            return;
+        }
+        for take in 1..=rest.len() - (left - 1) {
+            let part = &rest[..take];
+            if !valid_part(part, (self.decimal_ok)(self.current.len())) {
+                if part.len() > 1 && part.starts_with('0') && !part.starts_with("0.") {
+                    break;
+                }
+                continue;
             }
-            continue;
+            let Ok(n) = Number::parse(part) else { continue };
+            self.current.push(n);
+            if (self.keep)(&self.current) {
+                self.walk(&rest[take..]);
+            }
+            self.current.pop();
         }
-        let Ok(n) = Number::parse(part) else { continue };
-        current.push(n);
-        if keep(current) {
-            walk(
-                &rest[take..],
-                parts,
-                decimal_ok,
-                keep,
-                current,
-                out,
-                truncated,
-            );
-        }
-        current.pop();
     }
 }
 
@@ -237,5 +260,24 @@ mod tests {
         assert_eq!(all.len(), 21);
         let (all, _) = splits("5949.088667", 1, &|_| true, &|_| true);
         assert_eq!(ints(&all[0]), ["5949.088667"]);
+    }
+
+    /// Too many digits for the cells: no split, found without walking
+    /// every split of the first 140 digits (which took minutes).
+    #[test]
+    fn a_run_too_long_for_its_cells_has_no_split() {
+        let visited = std::cell::Cell::new(0usize);
+        let keep = |_: &[Number]| {
+            visited.set(visited.get() + 1);
+            true
+        };
+        let (all, truncated) = splits(&"1240015".repeat(30), 7, &|_| true, &keep);
+        assert!(all.is_empty() && !truncated);
+        assert_eq!(visited.get(), 0);
+        // At the edge, 7 cells of 13 digits still split.
+        let (all, _) = splits(&"1000000000000".repeat(7), 7, &|_| false, &|_| true);
+        assert_eq!(all.len(), 1);
+        let (all, _) = splits("1.0000001", 1, &|_| true, &|_| true);
+        assert!(all.is_empty());
     }
 }

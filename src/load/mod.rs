@@ -399,10 +399,7 @@ impl Loader {
                 Diagnostic::error(
                     "encoding",
                     rel,
-                    Some({
-                        let place = place_after(&before);
-                        Span::new(place.line, place.column, at, 1)
-                    }),
+                    Some(place_after(&before, at, 1)),
                     "a NUL byte (0x00), which no text file holds: the file is damaged or not text".to_string(),
                 )
                 .with_help("delete the character there (an editor may show it as ^@ or �), or save the file again from its original"),
@@ -419,7 +416,7 @@ impl Loader {
                     Diagnostic::error(
                         "encoding",
                         rel,
-                        Some(place_after(&before)),
+                        Some(place_after(&before, 0, 0)),
                         format!(
                             "not valid UTF-8 (byte 0x{:02X}); the file may be saved as GBK/GB18030",
                             bytes[valid]
@@ -764,13 +761,13 @@ pub(crate) fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>>
     Ok(Ok(bytes))
 }
 
-/// The place just after `before` (the valid text ahead of a bad byte),
-/// for pointing at the bad byte: no underline, as it cannot be shown.
-fn place_after(before: &str) -> Span {
+/// The place just after `before` (the text ahead of a bad byte), for
+/// pointing at the bad byte: `offset` and `len` are what to underline.
+fn place_after(before: &str, offset: usize, len: usize) -> Span {
     let line = before.matches('\n').count() as u32 + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() as u32 + 1;
-    Span::new(line, column, 0, 0)
+    Span::new(line, column, offset, len)
 }
 
 /// `draft: true` read straight from the tree, for reports too broken to load.

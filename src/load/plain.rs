@@ -15,7 +15,12 @@ use crate::diagnostics::Span;
 /// The tree of `source`, or `None` when it is not in the subset.
 pub fn parse(source: &str) -> Option<Node> {
     let bom = if source.starts_with('\u{feff}') { 3 } else { 0 };
-    if source.contains('\r') || source.contains('\t') {
+    // Tabs, CR, characters YAML does not print (NUL, other controls) and a
+    // BOM past the start are serde-saphyr's to take or refuse.
+    if source[bom..]
+        .chars()
+        .any(|c| (c.is_control() && c != '\n') || matches!(c, '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'))
+    {
         return None;
     }
     let mut lines = Vec::new();

@@ -206,7 +206,20 @@ fn unstall(addr: SocketAddr) {
     }
 }
 
+/// The largest request body gongkai lets tiny_http drop. tiny_http 0.12
+/// drains an unread body when the request is dropped, into one buffer of the
+/// size the client declared: `Content-Length: 99999999999` would abort the
+/// whole server (an allocation failure). `serve` takes no bodies at all.
+const MAX_BODY: usize = 1 << 20;
+
 fn handle(request: tiny_http::Request, shared: &Shared) {
+    if request.body_length().is_some_and(|n| n > MAX_BODY) {
+        // Answered 413, then the connection is abandoned, never dropped:
+        // it costs one idle thread until the process ends, not the server.
+        let stream = request.upgrade("none", tiny_http::Response::empty(413));
+        std::mem::forget(stream);
+        return;
+    }
     let is_events = request.url().split('?').next() == Some(EVENTS);
     if !is_events {
         let snapshot = shared.snapshot.read().expect("snapshot lock").clone();

@@ -129,6 +129,122 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
+/// The first executable thing in a page: a `<script>`, `<iframe>`,
+/// `<object>` or `<embed>` element, an `on…` attribute, or a link or source
+/// with another scheme than http(s), mailto and tel.
+/// The theme's own scripts (the 大字模式 switch and search box, and
+/// pagefind's UI on the search page): an empty element loading one of them
+/// from the site itself. `tag` starts after the `<`.
+fn theme_script(tag: &str) -> bool {
+    let Some(end) = tag.find('>') else {
+        return false;
+    };
+    let (head, after) = (&tag[..end], &tag[end + 1..]);
+    let src = head
+        .split_whitespace()
+        .find_map(|a| a.strip_prefix("src="))
+        .map(|v| v.trim_matches(|c| c == '"' || c == '\''));
+    let ours = src.is_some_and(|src| {
+        // 404.html links by the site's base_url, as it may be served from
+        // any path.
+        let local = src
+            .trim_start_matches("https://www.example.gov.cn/gknb/")
+            .trim_start_matches("../");
+        local == "static/site.js" || local == "pagefind/pagefind-ui.js"
+    });
+    ours && head.split_whitespace().count() == 2 && after.starts_with("</script>")
+}
+
+pub fn executable(page: &str) -> Option<String> {
+    let mut rest = page;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        if name == "script" && theme_script(rest) {
+            continue;
+        }
+        if matches!(name.as_str(), "script" | "iframe" | "object" | "embed") {
+            return Some(format!("a <{name}> element"));
+        }
+        // The attributes, up to the `>` outside quotes.
+        let mut attrs = Vec::new();
+        let mut chars = rest[name.len()..].char_indices().peekable();
+        let mut end = rest.len();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '>' => {
+                    end = name.len() + i;
+                    break;
+                }
+                c if c.is_whitespace() || c == '/' => {}
+                _ => {
+                    let mut attr = String::from(c);
+                    while let Some(&(_, c)) = chars.peek() {
+                        if c.is_whitespace() || c == '=' || c == '>' {
+                            break;
+                        }
+                        attr.push(c);
+                        chars.next();
+                    }
+                    let mut value = String::new();
+                    if chars.peek().is_some_and(|&(_, c)| c == '=') {
+                        chars.next();
+                        match chars.peek().map(|&(_, c)| c) {
+                            Some(q @ ('"' | '\'')) => {
+                                chars.next();
+                                for (_, c) in chars.by_ref() {
+                                    if c == q {
+                                        break;
+                                    }
+                                    value.push(c);
+                                }
+                            }
+                            _ => {
+                                while let Some(&(_, c)) = chars.peek() {
+                                    if c.is_whitespace() || c == '>' {
+                                        break;
+                                    }
+                                    value.push(c);
+                                    chars.next();
+                                }
+                            }
+                        }
+                    }
+                    attrs.push((attr.to_ascii_lowercase(), value));
+                }
+            }
+        }
+        for (attr, value) in attrs {
+            if attr.starts_with("on") {
+                return Some(format!("<{name} {attr}=…>"));
+            }
+            if matches!(
+                attr.as_str(),
+                "href" | "src" | "action" | "data" | "formaction"
+            ) {
+                let scheme = value
+                    .split_once(':')
+                    .map(|(s, _)| s.trim().to_ascii_lowercase())
+                    .filter(|s| s.chars().all(|c| c.is_ascii_alphanumeric()));
+                if let Some(s) = scheme
+                    && !matches!(s.as_str(), "http" | "https" | "mailto" | "tel")
+                {
+                    return Some(format!("<{name} {attr}=\"{value}\">"));
+                }
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    None
+}
+
 /// A template of the embedded default theme, as shipped.
 pub fn default_template(name: &str) -> &'static str {
     gongkai::render::TEMPLATES
