@@ -109,6 +109,8 @@ fn a_served_page_follows_edits_in_a_real_browser() {
         "ok: fixing it takes the overlay away",
         "ok: a wrong total names the cell",
         "ok: a stylesheet edit restyles the page without a reload",
+        #[cfg(feature = "search")]
+        "ok: the served site searches itself (the index made on request)",
         "ok: no errors in the page",
     ] {
         assert!(report.contains(step), "{report}");
