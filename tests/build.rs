@@ -2,10 +2,9 @@
 //! contract's layout asks for, exact aggregate numbers, links, determinism,
 //! atomic output, refusals and sanitised prose.
 
-use std::collections::BTreeMap;
 mod common;
 
-use common::copy_tree;
+use common::{copy_tree, read_tree};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -21,19 +20,6 @@ fn demo_copy() -> tempfile::TempDir {
     fs::copy(repo().join("site.toml"), dir.path().join("site.toml")).unwrap();
     copy_tree(&repo().join("content"), &dir.path().join("content"));
     dir
-}
-
-/// Every file of a folder, by relative path.
-fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(dir) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
-            out.insert(rel, fs::read(entry.path()).unwrap());
-        }
-    }
-    out
 }
 
 fn build(root: &Path, out: &Path) -> gongkai::Result<()> {
@@ -227,13 +213,13 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let err = build(site.path(), &out).unwrap_err();
     assert!(matches!(err, gongkai::Error::Invalid(_)), "{err}");
     assert_eq!(read_tree(&out), before);
-    // No staging folder is left beside it.
-    let leftovers: Vec<_> = fs::read_dir(site.path())
+    // Nothing but the lock is left beside it (no staging or backup folder).
+    let beside: Vec<String> = fs::read_dir(site.path())
         .unwrap()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains("gongkai-tmp"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public."))
         .collect();
-    assert!(leftovers.is_empty());
+    assert_eq!(beside, [".public.gongkai-lock"]);
 }
 
 #[test]

@@ -240,11 +240,7 @@ fn a_template_change_re_renders_only_its_pages() {
     let g = generation(&events.first());
     let templates = site.path().join("themes/default/templates");
     fs::create_dir_all(&templates).unwrap();
-    let agency = gongkai::render::TEMPLATES
-        .iter()
-        .find(|(n, _)| *n == "agency.html")
-        .unwrap()
-        .1;
+    let agency = common::default_template("agency.html");
     save(
         &templates.join("agency.html"),
         &agency.replace("<h1>", "<h1 class=\"changed\">"),

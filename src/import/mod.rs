@@ -421,6 +421,18 @@ pub fn parse_given(args: &[String]) -> Result<Given> {
     Ok(out)
 }
 
+/// A text (or a PDF's text) over the limit of content files: no report is.
+fn too_large(path: &Path, size: u64) -> Error {
+    Error::Import {
+        file: path.to_path_buf(),
+        line: None,
+        message: format!(
+            "the text is {size} bytes; a report's text is at most {} bytes (1 MiB): is it the right file?",
+            crate::load::MAX_FILE_BYTES
+        ),
+    }
+}
+
 /// The text of a file: `.pdf` through pdftotext, anything else as UTF-8.
 pub fn file_text(path: &Path) -> Result<String> {
     let is_pdf = path
@@ -446,6 +458,9 @@ pub fn file_text(path: &Path) -> Result<String> {
                     String::from_utf8_lossy(&o.stderr).trim()
                 ),
             }),
+            Ok(o) if o.stdout.len() as u64 > crate::load::MAX_FILE_BYTES => {
+                Err(too_large(path, o.stdout.len() as u64))
+            }
             Ok(o) => String::from_utf8(o.stdout).map_err(|_| Error::Import {
                 file: path.to_path_buf(),
                 line: None,
@@ -453,7 +468,10 @@ pub fn file_text(path: &Path) -> Result<String> {
             }),
         };
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bytes = match crate::load::read_limited(path).map_err(|e| Error::io(path, e))? {
+        Ok(bytes) => bytes,
+        Err(size) => return Err(too_large(path, size)),
+    };
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(Error::Import {
             file: path.to_path_buf(),

@@ -83,7 +83,14 @@ fn finish(mut loader: Loader, site: Option<Site>) -> Loaded {
         .map(Path::to_path_buf)
         .collect();
     for path in missing {
-        if let Ok(text) = std::fs::read_to_string(loader.root.join(&path)) {
+        // Only regular files within the limit: a diagnostic may be about a
+        // pipe (reading it would wait forever) or a 100 MB file.
+        let full = loader.root.join(&path);
+        let regular = std::fs::symlink_metadata(&full).is_ok_and(|m| m.is_file());
+        if regular
+            && let Ok(Ok(bytes)) = read_limited(&full)
+            && let Ok(text) = String::from_utf8(bytes)
+        {
             loader.sources.insert(path, text);
         }
     }
@@ -167,7 +174,13 @@ fn unknown_file_help(name: &str) -> String {
         {
             return format!("rename it to {fixed}");
         }
-        if ext.ends_with("bak") || ext.ends_with("orig") || ext.ends_with("old") {
+        if ext.ends_with("bak")
+            || ext.ends_with("orig")
+            || ext.ends_with("old")
+            || stem.contains(" (")
+            || stem.contains("copy")
+            || stem.contains("副本")
+        {
             return "a backup copy? move it out of content/".to_string();
         }
         if classify(&lower).is_some() {
@@ -333,10 +346,25 @@ impl Loader {
     }
 
     /// Reads a file as UTF-8 text, keeping it for source snippets.
-    /// Non-UTF-8, UTF-16 and empty files are diagnostics.
+    /// Files over [`MAX_FILE_BYTES`], non-UTF-8, UTF-16, NUL bytes and empty
+    /// files are diagnostics.
     fn read(&mut self, rel: &Path) -> Option<String> {
-        let bytes = match std::fs::read(self.root.join(rel)) {
-            Ok(b) => b,
+        let bytes = match read_limited(&self.root.join(rel)) {
+            Ok(Ok(b)) => b,
+            Ok(Err(size)) => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "file-size",
+                        rel,
+                        None,
+                        format!(
+                            "the file is {size} bytes; report, agency, prose and site.toml files may be at most {MAX_FILE_BYTES} bytes (1 MiB)"
+                        ),
+                    )
+                    .with_help("is it the right file? a report's YAML is about 2 KB and its prose a few KB"),
+                );
+                return None;
+            }
             Err(err) => {
                 self.diagnostics.push(Diagnostic::error(
                     "io",
@@ -349,9 +377,10 @@ impl Loader {
         };
         // Without a BOM, UTF-16 shows as NUL bytes (the high byte of every
         // ASCII character), which no UTF-8 text file holds.
+        let nuls = bytes.iter().filter(|&&b| b == 0).count();
         if bytes.starts_with(&[0xFF, 0xFE])
             || bytes.starts_with(&[0xFE, 0xFF])
-            || bytes.contains(&0)
+            || nuls * 4 > bytes.len()
         {
             self.diagnostics.push(
                 Diagnostic::error(
@@ -364,20 +393,33 @@ impl Loader {
             );
             return None;
         }
+        if let Some(at) = bytes.iter().position(|&b| b == 0) {
+            let before = String::from_utf8_lossy(&bytes[..at]);
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "encoding",
+                    rel,
+                    Some({
+                        let place = place_after(&before);
+                        Span::new(place.line, place.column, at, 1)
+                    }),
+                    "a NUL byte (0x00), which no text file holds: the file is damaged or not text".to_string(),
+                )
+                .with_help("delete the character there (an editor may show it as ^@ or �), or save the file again from its original"),
+            );
+            return None;
+        }
         let text = match String::from_utf8(bytes) {
             Ok(t) => t,
             Err(err) => {
                 let valid = err.utf8_error().valid_up_to();
                 let bytes = err.as_bytes();
                 let before = String::from_utf8_lossy(&bytes[..valid]);
-                let line = before.matches('\n').count() as u32 + 1;
-                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-                let column = before[line_start..].chars().count() as u32 + 1;
                 self.diagnostics.push(
                     Diagnostic::error(
                         "encoding",
                         rel,
-                        Some(Span::new(line, column, 0, 0)),
+                        Some(place_after(&before)),
                         format!(
                             "not valid UTF-8 (byte 0x{:02X}); the file may be saved as GBK/GB18030",
                             bytes[valid]
@@ -550,15 +592,45 @@ impl Loader {
         let mut out = Vec::new();
         for entry in walker {
             match entry {
-                Ok(entry) => out.push((
-                    entry
+                Ok(entry) => {
+                    let rel = entry
                         .path()
                         .strip_prefix(&self.root)
                         .unwrap_or(entry.path())
-                        .to_path_buf(),
-                    entry.file_name().to_string_lossy().to_string(),
-                    entry.file_type().is_dir(),
-                )),
+                        .to_path_buf();
+                    let kind = entry.file_type();
+                    // A link may point outside the site or back into itself,
+                    // and reading a pipe waits forever: neither is read.
+                    if kind.is_symlink() {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                "symlink",
+                                &rel,
+                                None,
+                                "a symbolic link: gongkai reads only real files and folders in content/, never where a link points".to_string(),
+                            )
+                            .with_help("copy the file or folder here instead of linking to it"),
+                        );
+                        continue;
+                    }
+                    if !kind.is_dir() && !kind.is_file() {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                "special-file",
+                                &rel,
+                                None,
+                                "not a regular file (a pipe, socket or device): content/ holds files and folders only".to_string(),
+                            )
+                            .with_help("remove it from content/"),
+                        );
+                        continue;
+                    }
+                    out.push((
+                        rel,
+                        entry.file_name().to_string_lossy().to_string(),
+                        kind.is_dir(),
+                    ));
+                }
                 Err(err) => {
                     let path = err
                         .path()
@@ -668,6 +740,37 @@ impl Loader {
             }
         }
     }
+}
+
+/// The largest content file read: a report's YAML is about 2 KB, its prose
+/// a few KB. A larger file is a mistake (or an attack) and is not read.
+/// Signed PDFs are not read, only copied, and have no limit.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// A file's bytes, or its size when over [`MAX_FILE_BYTES`] (never read
+/// past the limit, whatever the size it claims).
+pub(crate) fn read_limited(path: &Path) -> std::io::Result<Result<Vec<u8>, u64>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > MAX_FILE_BYTES {
+        return Ok(Err(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
+/// The place just after `before` (the valid text ahead of a bad byte),
+/// for pointing at the bad byte: no underline, as it cannot be shown.
+fn place_after(before: &str) -> Span {
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() as u32 + 1;
+    Span::new(line, column, 0, 0)
 }
 
 /// `draft: true` read straight from the tree, for reports too broken to load.

@@ -42,7 +42,7 @@ pub fn parse(source: &str) -> Option<Node> {
         return None;
     }
     let mut pos = 0;
-    let root = map(source, &lines, &mut pos, 0)?;
+    let root = map(source, &lines, &mut pos, 0, 1)?;
     (pos == lines.len()).then_some(root)
 }
 
@@ -54,8 +54,12 @@ struct Line<'a> {
     text: &'a str,
 }
 
-/// A block mapping whose keys sit at `indent`, from `lines[*pos]` on.
-fn map(source: &str, lines: &[Line], pos: &mut usize, indent: usize) -> Option<Node> {
+/// A block mapping whose keys sit at `indent`, from `lines[*pos]` on, at
+/// nesting level `depth` (deeper than serde-saphyr allows is its to refuse).
+fn map(source: &str, lines: &[Line], pos: &mut usize, indent: usize, depth: usize) -> Option<Node> {
+    if depth > super::yaml::MAX_DEPTH {
+        return None;
+    }
     let first = &lines[*pos];
     let span = span_at(source, first, indent, 0);
     let mut entries: Vec<(Node, Node)> = Vec::new();
@@ -96,7 +100,7 @@ fn map(source: &str, lines: &[Line], pos: &mut usize, indent: usize) -> Option<N
         *pos += 1;
         let value = if value_text.is_empty() {
             let next = lines.get(*pos).filter(|l| l.indent > indent)?;
-            map(source, lines, pos, next.indent)?
+            map(source, lines, pos, next.indent, depth + 1)?
         } else if value_text.starts_with('[') {
             seq(source, line, value_at, value_text)?
         } else {

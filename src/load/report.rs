@@ -401,10 +401,17 @@ fn read_cell(
         cx.error(
             "too-large",
             node.span,
-            format!(
-                "{} is {text}, larger than any real figure (the limit is {MAX_CELL})",
-                cite()
-            ),
+            if text.starts_with('-') {
+                format!(
+                    "{} is {text}, further below zero than any real figure (the limit is -{MAX_CELL})",
+                    cite()
+                )
+            } else {
+                format!(
+                    "{} is {text}, larger than any real figure (the limit is {MAX_CELL})",
+                    cite()
+                )
+            },
         );
     };
     let number = match Number::parse(text) {

@@ -76,27 +76,65 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
     }
 }
 
+/// How deep mappings and lists may nest. A report nests four levels
+/// (`requests:` → `withheld:` → a row → its list); deeper is a mistake or
+/// an attack, and each level costs the parser stack.
+pub const MAX_DEPTH: usize = 16;
+
+/// Limits far above any report (about 300 nodes, no aliases needed) and far
+/// below what would cost time or memory: a "billion laughs" alias bomb stops
+/// at the first limit it reaches.
+fn options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.flow_nesting_limit = MAX_DEPTH;
+    budget.max_nodes = 50_000;
+    budget.max_events = 200_000;
+    budget.max_aliases = 1_000;
+    budget.max_recorded_anchor_events = 50_000;
+    budget.max_total_scalar_bytes = 4 << 20;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options
+}
+
 /// Parses with serde-saphyr alone.
 pub fn parse_full(source: &str) -> Result<Node, SyntaxError> {
-    match serde_saphyr::from_str::<Spanned<RawKind>>(source) {
+    match serde_saphyr::from_str_with_options::<Spanned<RawKind>>(source, options()) {
         Ok(root) => Ok(convert(root, source)),
         Err(err) => {
             let span = err
                 .location()
                 .map(|loc| span_of(&loc, source))
                 .unwrap_or(Span::start());
-            Err(SyntaxError {
-                // The user-facing wording: the default one is for programmers
-                // ("set DuplicateKeyPolicy in Options if acceptable").
-                message: clean_message(
-                    &err.without_snippet()
-                        .render_with_formatter(&serde_saphyr::UserMessageFormatter),
-                ),
-                span,
-            })
+            // The user-facing wording: the default one is for programmers
+            // ("set DuplicateKeyPolicy in Options if acceptable", "limits
+            // breached: Depth { depth: 17 }"). Budget errors come wrapped
+            // (with the anchor's place), so they are told by their text.
+            let message = clean_message(
+                &err.without_snippet()
+                    .render_with_formatter(&serde_saphyr::UserMessageFormatter),
+            );
+            let message = if message.contains("limits breached: Depth")
+                // The parser's own word for too many nested `[`/`{`.
+                || message == "recursion limit exceeded"
+            {
+                too_deep()
+            } else if message.contains("limits breached") {
+                TOO_COMPLEX.to_string()
+            } else {
+                message
+            };
+            Err(SyntaxError { message, span })
         }
     }
 }
+
+fn too_deep() -> String {
+    format!("mappings and lists nested more than {MAX_DEPTH} levels deep (a report nests 4)")
+}
+
+const TOO_COMPLEX: &str = "too many values or aliases once aliases (`*name`) are expanded (over 50000 values or 1000 aliases; a report has about 300 values and needs no aliases)";
 
 /// serde-saphyr prefixes "error: line N column M: "; our diagnostics carry
 /// the position themselves.

@@ -21,7 +21,14 @@ const META: [&str; 7] = [
     "as_published",
 ];
 
+/// A text field of a CSV download. Text starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return gets a leading `'`: a spreadsheet opening the
+/// file would otherwise run it as a formula (`=HYPERLINK(…)`). Only names
+/// and labels go through here, never figures (a 2019 change may be -3).
 fn csv_field(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        return format!("\"'{}\"", text.replace('"', "\"\""));
+    }
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -192,4 +199,20 @@ pub fn summary_csv(aggregate: &Aggregate) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_text_that_a_spreadsheet_would_run_is_defused() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "\"'+1\"");
+        assert_eq!(csv_field("-1+2"), "\"'-1+2\"");
+        assert_eq!(csv_field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(csv_field("\tx"), "\"'\tx\"");
+        assert_eq!(csv_field("卫滨区, 新乡"), "\"卫滨区, 新乡\"");
+        assert_eq!(csv_field("卫滨区=1"), "卫滨区=1");
+    }
 }

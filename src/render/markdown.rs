@@ -14,7 +14,17 @@ use pulldown_cmark::{Event, Options, Parser, Tag, html};
 pub fn to_html(markdown: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
-    let events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options).collect();
+    if html_depth(&events) > MAX_HTML_DEPTH {
+        // The sanitiser's HTML parser slows down with the square of the
+        // depth (20,000 nested `<div>` take seconds): no report nests raw
+        // HTML this deep, so it is printed as the text it is.
+        for e in &mut events {
+            if let Event::Html(text) | Event::InlineHtml(text) = e {
+                *e = Event::Text(text.clone());
+            }
+        }
+    }
     let plain = events.iter().all(|e| match e {
         Event::Html(_) | Event::InlineHtml(_) => false,
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
@@ -32,6 +42,48 @@ pub fn to_html(markdown: &str) -> String {
         .link_rel(Some("noopener noreferrer"))
         .clean(&raw)
         .to_string()
+}
+
+/// How deep raw HTML in prose may nest before it is printed as text.
+pub const MAX_HTML_DEPTH: usize = 100;
+
+/// Elements that never hold others, so never deepen the nesting.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// The deepest nesting of the raw HTML tags in the prose (a tag left open
+/// counts as open to the end, as an HTML parser takes it).
+fn html_depth(events: &[Event]) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for e in events {
+        let (Event::Html(text) | Event::InlineHtml(text)) = e else {
+            continue;
+        };
+        let mut rest: &str = text;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let end = rest.find('>').unwrap_or(rest.len());
+            let tag = &rest[..end];
+            if let Some(closing) = tag.strip_prefix('/') {
+                if closing.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) && !tag.ends_with('/') {
+                let name: String = tag
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if !VOID.contains(&name.as_str()) {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+        }
+    }
+    deepest
 }
 
 /// A link target that can only navigate: relative, a fragment, or
@@ -89,6 +141,20 @@ mod tests {
         assert!(safe_url("https://www.gov.cn/"));
         assert!(!safe_url("javascript:x"));
         assert!(!safe_url("&#106;avascript:x"));
+    }
+
+    #[test]
+    fn raw_html_nested_too_deep_is_printed_as_text() {
+        let nested = |n: usize| format!("{}深{}", "<div>".repeat(n), "</div>".repeat(n));
+        let html = to_html(&nested(MAX_HTML_DEPTH));
+        assert_eq!(html.matches("<div>").count(), MAX_HTML_DEPTH, "{html}");
+        let html = to_html(&nested(MAX_HTML_DEPTH + 1));
+        assert!(!html.contains("<div>"), "{html}");
+        assert_eq!(html.matches("&lt;div&gt;").count(), MAX_HTML_DEPTH + 1);
+        // Unclosed tags count as open; void elements and closed ones do not.
+        let events = |md: &'static str| Parser::new(md).collect::<Vec<_>>();
+        assert_eq!(html_depth(&events("<b><b><b>x")), 3);
+        assert_eq!(html_depth(&events("<p>a<br>b<img src=x></p><p>c</p>")), 1);
     }
 
     #[test]

@@ -110,14 +110,16 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     let data_files = counted.files.load(Ordering::Relaxed) as usize;
     let data_bytes = counted.bytes.load(Ordering::Relaxed) as usize;
     files.extend(theme.static_files(&site.root)?);
-    for (to, from) in renderer.pdfs() {
-        let bytes = std::fs::read(&from).map_err(|e| Error::io(&from, e))?;
-        files.push((to, bytes));
-    }
     files
         .par_iter()
         .map(|(path, bytes)| staging.write(path, bytes))
         .collect::<Result<Vec<()>>>()?;
+    // Signed originals are copied, not read into memory.
+    let pdfs = renderer
+        .pdfs()
+        .par_iter()
+        .map(|(to, from)| staging.copy(to, from))
+        .collect::<Result<Vec<u64>>>()?;
     clock.lap("data");
     staging.commit()?;
     clock.lap("commit");
@@ -125,9 +127,10 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     Ok(BuildSummary {
         output,
         pages: pages.len(),
-        files: pages.len() + files.len() + data_files,
+        files: pages.len() + files.len() + pdfs.len() + data_files,
         bytes: pages.iter().sum::<usize>()
             + files.iter().map(|(_, b)| b.len()).sum::<usize>()
+            + pdfs.iter().sum::<u64>() as usize
             + data_bytes,
         timings: clock.laps,
     })
@@ -1068,10 +1071,7 @@ impl<'a> SiteContext<'a> {
         let clock = Instant::now();
         // Every job but report.json (returned above) has a template.
         let template = template_of(job).unwrap_or_default();
-        let html = theme
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| Error::Template(format!("{template}: {e}")))?;
+        let html = theme.render(template, &ctx)?;
         self.spent.add(&self.spent.render, clock);
         Ok(html)
     }

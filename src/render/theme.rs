@@ -58,6 +58,9 @@ pub struct Theme {
     templates: std::collections::HashMap<String, u64>,
     /// `themes/<name>/` in the site, when it has one.
     dir: Option<PathBuf>,
+    /// The templates as written, when `tera` holds them minified: an error
+    /// is found again in these, so that it names the line in the file.
+    written: Option<Vec<(String, String)>>,
 }
 
 /// A template minified by minify-html, which keeps Tera's `{{ }}`, `{% %}`
@@ -78,6 +81,19 @@ pub fn minify_template(text: &str) -> Option<String> {
         ..minify_html::Cfg::default()
     };
     String::from_utf8(minify_html::minify(text.as_bytes(), &cfg)).ok()
+}
+
+/// A Tera holding `sources`.
+fn tera_of(sources: Vec<(String, String)>) -> std::result::Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::new();
+    tera.add_raw_templates(sources)?;
+    Ok(tera)
+}
+
+/// Tera's message without its leading "error: " (ours says it).
+fn tera_message(err: &tera::Error) -> String {
+    let text = err.to_string();
+    text.strip_prefix("error: ").unwrap_or(&text).to_string()
 }
 
 /// Whether `{{`, `{%` or `{#` occurs inside a tag but outside quotes.
@@ -220,6 +236,7 @@ impl Theme {
             h.finish()
         };
         let templates = template_fingerprints(&sources, minify, fingerprint);
+        let written = minify.then(|| sources.clone());
         if minify {
             for (_, text) in &mut sources {
                 if let Some(small) = minify_template(text) {
@@ -228,13 +245,35 @@ impl Theme {
             }
         }
         let mut tera = tera::Tera::new();
-        tera.add_raw_templates(sources)
-            .map_err(|e| Error::Template(e.to_string()))?;
+        if let Err(err) = tera.add_raw_templates(sources) {
+            // Said again from the templates as written: the minified ones
+            // are a line each.
+            let err = match written.map(tera_of) {
+                Some(Err(real)) => real,
+                _ => err,
+            };
+            return Err(Error::Template(tera_message(&err)));
+        }
         Ok(Theme {
             tera,
             fingerprint,
             templates,
             dir,
+            written,
+        })
+    }
+
+    /// Renders `template`; an error names the template's file and the line
+    /// in it as written (the page is rendered again from the unminified
+    /// templates to find it).
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String> {
+        self.tera.render(template, ctx).map_err(|err| {
+            let real = self
+                .written
+                .clone()
+                .and_then(|w| tera_of(w).ok())
+                .and_then(|tera| tera.render(template, ctx).err());
+            Error::Template(tera_message(real.as_ref().unwrap_or(&err)))
         })
     }
 

@@ -116,6 +116,28 @@ fn overlay_dir(from: &Path, to: &Path, top: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Every file of a folder, by relative path.
+pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+            out.insert(rel, fs::read(entry.path()).unwrap());
+        }
+    }
+    out
+}
+
+/// A template of the embedded default theme, as shipped.
+pub fn default_template(name: &str) -> &'static str {
+    gongkai::render::TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .unwrap_or_else(|| panic!("no template {name}"))
+        .1
+}
+
 /// A temp copy of the base site.
 pub fn base_site() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
