@@ -54,9 +54,11 @@ impl Tables {
 /// most rebuilds are never searched.
 #[derive(Debug)]
 pub struct Search {
-    /// A hash of the indexed pages' paths and ETags.
+    /// The generation of the served files it indexes.
     pub etag: u64,
-    pages: Vec<(PathBuf, Arc<Vec<u8>>)>,
+    /// Those files (the pages are picked from them only when indexing, so
+    /// that a rebuild costs nothing more with search on).
+    files: Arc<HashMap<Arc<str>, Asset>>,
     made: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
 }
 
@@ -67,11 +69,19 @@ impl Search {
     pub fn get(&self, name: &str) -> Option<Arc<Vec<u8>>> {
         self.made
             .get_or_init(|| {
-                let pages = self
-                    .pages
+                let mut pages: Vec<(PathBuf, String)> = self
+                    .files
                     .iter()
-                    .map(|(p, b)| (p.clone(), search::reduce(&String::from_utf8_lossy(b))))
+                    .filter(|(path, _)| search::indexed(Path::new(&***path)))
+                    .filter_map(|(path, asset)| match asset {
+                        Asset::Memory { bytes, .. } => Some((
+                            PathBuf::from(&**path),
+                            search::reduce(&String::from_utf8_lossy(bytes)),
+                        )),
+                        _ => None,
+                    })
                     .collect();
+                pages.sort_by(|a, b| a.0.cmp(&b.0));
                 match search::index(pages) {
                     Ok(files) => files
                         .into_iter()
@@ -270,7 +280,6 @@ impl Preview {
         for path in ["data/reports.csv", "data/reports.json"] {
             others.push((Arc::from(path), Asset::Lazy(tables.clone())));
         }
-        let search = renderer.search().then(|| self.search());
         let old = &self.snapshot.files;
         let now: HashSet<&Arc<str>> = others.iter().map(|(k, _)| k).collect();
         for gone in self.others.iter().filter(|k| !now.contains(k)) {
@@ -296,7 +305,16 @@ impl Preview {
             self.snapshot.generation += 1;
             self.snapshot.files = Arc::new(files);
         }
-        self.snapshot.search = search;
+        // A new index (made when first asked for) whenever a served file
+        // changed.
+        self.snapshot.search = renderer.search().then(|| match &self.snapshot.search {
+            Some(old) if old.etag == self.snapshot.generation => old.clone(),
+            _ => Arc::new(Search {
+                etag: self.snapshot.generation,
+                files: self.snapshot.files.clone(),
+                made: OnceLock::new(),
+            }),
+        });
         self.synced = true;
         self.snapshot.errors = None;
         Outcome {
@@ -305,33 +323,6 @@ impl Preview {
             took: start.elapsed(),
             warnings,
             phases,
-        }
-    }
-}
-
-impl Preview {
-    /// The search index of the pages as they are now: the last one while
-    /// no indexed page changed, else a new one, made when first asked for.
-    fn search(&self) -> Arc<Search> {
-        let mut pages: Vec<(PathBuf, Arc<Vec<u8>>, u64)> = self
-            .pages
-            .iter()
-            .filter(|(path, _, _)| search::indexed(path))
-            .map(|(path, bytes, etag)| (path.clone(), bytes.clone(), etag))
-            .collect();
-        pages.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        for (path, _, etag) in &pages {
-            std::hash::Hash::hash(&(path, etag), &mut h);
-        }
-        let tag = std::hash::Hasher::finish(&h);
-        match &self.snapshot.search {
-            Some(old) if old.etag == tag => old.clone(),
-            _ => Arc::new(Search {
-                etag: tag,
-                pages: pages.into_iter().map(|(p, b, _)| (p, b)).collect(),
-                made: OnceLock::new(),
-            }),
         }
     }
 }
