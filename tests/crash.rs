@@ -46,6 +46,10 @@ fn generated_site(dir: &Path) -> PathBuf {
         seed: 3,
     };
     assert_eq!(gongkai::generate::generate(&site, &options).unwrap(), 500);
+    // The swap is under test, not the search index (written into the same
+    // staging folder like every other file), which would make each debug
+    // build several times longer.
+    common::set_site_option(&site, "search = false");
     site
 }
 

@@ -11,6 +11,7 @@ title = "政府信息公开工作年度报告"
 theme = "default"
 output_dir = "public"
 language = "zh-CN"
+# search = false   # 不生成站内搜索索引（数千份报告以上的大型站点可考虑关闭）
 
 [[categories]]
 key = "government"

@@ -2,7 +2,8 @@
 // is open; the report's YAML is edited on disk and the page shows the new
 // number by itself; a broken file brings up the overlay naming the line, and
 // fixing it takes the overlay away; a stylesheet edit restyles the page
-// without a reload.
+// without a reload; the search page finds a report through the index that
+// serve makes when first asked for.
 //
 // usage: node serve.mjs <server url> <site folder>
 // Prints one line per step and exits 1 at the first that fails.
@@ -93,6 +94,20 @@ await step("a stylesheet edit restyles the page without a reload", async () => {
     { timeout: TIMEOUT },
   );
   if ((await page.evaluate(() => window.__mark)) !== 2) throw new Error("the page reloaded");
+});
+
+// (gongkai built without the `search` feature has no search page.)
+const searchable = (await fetch(url + "search/")).status === 200;
+if (searchable) await step("the served site searches itself (the index made on request)", async () => {
+  const search = await browser.context.newPage();
+  const seen = watch(search);
+  await search.goto(url + "search/?q=" + encodeURIComponent("依申请公开"));
+  await search.waitForSelector('.pagefind-ui__result-link[href$="2024/weibin/index.html"]', {
+    timeout: TIMEOUT,
+  });
+  const real = seen.filter((p) => !p.includes("__gongkai/events"));
+  await search.close();
+  if (real.length) throw new Error(real.join("; "));
 });
 
 await step("no errors in the page", async () => {
