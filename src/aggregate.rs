@@ -321,12 +321,6 @@ pub struct KeyFigures {
     pub litigation: Number,
 }
 
-impl serde::Serialize for Number {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
-    }
-}
-
 /// Key figures of a report or an aggregate's rows.
 pub fn key_figures(requests: &[Row], reviews: &[Row]) -> KeyFigures {
     let total_of = |role: Role| {

@@ -69,7 +69,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
                 .map(|r| byte_span(source, r.start, r.end - r.start, bom))
                 .unwrap_or(Span::start());
             let message = err.message().trim().replace('\n', " ");
-            cx.error("config", span, format!("site.toml: {message}"));
+            cx.error("config", span, message);
             return None;
         }
     };

@@ -277,19 +277,24 @@ impl Loader {
         folder: &Folder,
         config: &Config,
     ) -> Option<(Agency, Vec<Report>)> {
-        let Some(agency_file) = &folder.agency else {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "agency",
-                    &Path::new("content").join(slug),
-                    None,
-                    format!("agency folder `{slug}` has no agency.yaml"),
-                )
-                .with_help("create it with `name:` and `category:` (`gongkai new` does this for a new agency)"),
-            );
-            return None;
+        // Without a usable agency.yaml the folder's reports are still read
+        // and their problems shown, so that all of them show in one run;
+        // they join the site (and its rules) once the agency loads.
+        let agency = match &folder.agency {
+            Some(agency_file) => self.load_agency(agency_file, slug, config),
+            None => {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "agency",
+                        &Path::new("content").join(slug),
+                        None,
+                        format!("agency folder `{slug}` has no agency.yaml"),
+                    )
+                    .with_help("create it with `name:` and `category:` (`gongkai new` does this for a new agency)"),
+                );
+                None
+            }
         };
-        let agency = self.load_agency(agency_file, slug, config)?;
         let mut reports = Vec::new();
         for (&year, file) in &folder.reports {
             let (report, draft) = self.load_report(file, slug, year);
@@ -342,7 +347,7 @@ impl Loader {
                 );
             }
         }
-        Some((agency, reports))
+        agency.map(|agency| (agency, reports))
     }
 
     /// Reads a file as UTF-8 text, keeping it for source snippets.

@@ -143,6 +143,14 @@ impl fmt::Display for Number {
     }
 }
 
+/// Written as its exact decimal text ("123.45"), never as a float, so that
+/// templates and JSON show every figure as published.
+impl serde::Serialize for Number {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
