@@ -4,7 +4,7 @@
 //! reports whose inputs changed are checked again; the rest is reused
 //! (reports share their tables, so reuse copies no figures).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 
@@ -19,8 +19,12 @@ pub struct LoadCache {
     /// site.toml's and content/'s own diagnostics (stray files, folder names).
     top: Vec<Diagnostic>,
     folders: BTreeMap<String, Folder>,
-    /// Rule findings by report, with the fingerprint of what they read.
-    rules: HashMap<(String, i32), (u64, Vec<Diagnostic>)>,
+    /// Rule findings by agency folder: the rules read a report, the same
+    /// agency's last report, its category and the settings, all of which
+    /// live in the folder or site.toml.
+    rules: HashMap<String, Vec<Diagnostic>>,
+    /// The folders the last load read again; `None`: all of them.
+    reloaded: Option<BTreeSet<String>>,
 }
 
 #[derive(Clone)]
@@ -90,8 +94,12 @@ impl Loader {
             return None;
         };
         let reload = match touched(&self.root, changed) {
-            Some(slugs) if cache.config == fingerprint => slugs,
+            Some(slugs) if cache.config == fingerprint => {
+                cache.reloaded = Some(slugs.iter().cloned().collect());
+                slugs
+            }
             _ => {
+                cache.reloaded = None;
                 // Everything: the folder list and content/'s own problems.
                 let config_diagnostics = std::mem::take(&mut self.diagnostics);
                 let folders = self.walk_content();
@@ -149,29 +157,28 @@ impl Loader {
     }
 }
 
-/// The rules, run again only for reports whose inputs changed: the report,
-/// last year's report, the agency's category and the site's settings.
+/// The rules, run again only for the reports of the folders read again
+/// (all of them after a change to site.toml or a rescan).
 fn check_cached(site: &Site, cache: &mut LoadCache, diagnostics: &mut Diagnostics) {
-    let config = cache.config.unwrap_or_default();
-    let mut keep = HashMap::with_capacity(site.reports.len());
-    for report in &site.reports {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (config, report.source_hash, report.draft).hash(&mut h);
-        site.report(&report.agency, report.year - 1)
-            .map(|p| (p.source_hash, p.draft))
-            .hash(&mut h);
-        site.agencies
-            .get(&report.agency)
-            .map(|a: &Agency| &a.category)
-            .hash(&mut h);
-        let print = h.finish();
-        let id = (report.agency.clone(), report.year);
-        let found = match cache.rules.remove(&id) {
-            Some((old, found)) if old == print => found,
-            _ => rules::check_report(site, report),
+    let reloaded = cache.reloaded.take();
+    let mut keep = HashMap::with_capacity(cache.rules.len());
+    let mut rest: &[Report] = &site.reports;
+    // Reports are sorted by agency: one run of them per folder.
+    while let Some(first) = rest.first() {
+        let slug = &first.agency;
+        let n = rest.iter().take_while(|r| &r.agency == slug).count();
+        let (of, after) = rest.split_at(n);
+        let unchanged = reloaded.as_ref().is_some_and(|r| !r.contains(slug));
+        let found = match cache.rules.remove(slug) {
+            Some(found) if unchanged => found,
+            _ => of
+                .iter()
+                .flat_map(|r| rules::check_report(site, r))
+                .collect(),
         };
         diagnostics.extend(found.iter().cloned());
-        keep.insert(id, (print, found));
+        keep.insert(slug.clone(), found);
+        rest = after;
     }
     cache.rules = keep;
 }
