@@ -13,9 +13,24 @@ pub struct Series<'a> {
     pub values: Vec<Number>,
 }
 
+/// Each series' colour and, so that no series is told apart by colour
+/// alone (in grey print or for colour-blind readers), its texture: solid,
+/// stripes, dots, cross-hatching, drawn in white over the colour.
+const COLORS: [&str; 4] = ["#b5281c", "#2a5caa", "#6b8e23", "#8a6d3b"];
+const TEXTURES: [&str; 4] = [
+    "",
+    r##"<path d="M0 6L6 0" stroke="#fff" stroke-width="1.6"/>"##,
+    r##"<circle cx="3" cy="3" r="1.3" fill="#fff"/>"##,
+    r##"<path d="M0 6L6 0M0 0L6 6" stroke="#fff" stroke-width="1.2"/>"##,
+];
+
+/// The fill of series `k`: its pattern (defined once per chart).
+fn fill(k: usize) -> String {
+    format!("url(#bar-fill-{})", k % COLORS.len())
+}
+
 /// A grouped bar chart of integer figures per year.
 pub fn bars(title: &str, years: &[i32], series: &[Series]) -> String {
-    let colors = ["#b5281c", "#2a5caa", "#6b8e23", "#8a6d3b"];
     let (width, height, left, bottom, top) = (640.0_f64, 260.0_f64, 48.0, 36.0, 28.0);
     let max = series
         .iter()
@@ -43,6 +58,15 @@ pub fn bars(title: &str, years: &[i32], series: &[Series]) -> String {
         escape(title),
         escape(&desc)
     );
+    svg.push_str("<defs>");
+    for k in 0..series.len().min(COLORS.len()) {
+        let _ = write!(
+            svg,
+            r#"<pattern id="bar-fill-{k}" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="{}"/>{}</pattern>"#,
+            COLORS[k], TEXTURES[k]
+        );
+    }
+    svg.push_str("</defs>");
     // Axis and a grid line at the maximum.
     let _ = write!(
         svg,
@@ -68,7 +92,7 @@ pub fn bars(title: &str, years: &[i32], series: &[Series]) -> String {
                 svg,
                 r#"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}" fill="{}"><title>{year}年 {} {}</title></rect>"#,
                 bar_w - 2.0,
-                colors[k % colors.len()],
+                fill(k),
                 escape(s.name),
                 s.values[i]
             );
@@ -85,12 +109,53 @@ pub fn bars(title: &str, years: &[i32], series: &[Series]) -> String {
         let x = left + 8.0 + 110.0 * k as f64;
         let _ = write!(
             svg,
-            r#"<rect x="{x}" y="6" width="12" height="12" fill="{}"/><text x="{}" y="16" font-size="12">{}</text>"#,
-            colors[k % colors.len()],
+            r#"<rect x="{x}" y="6" width="12" height="12" fill="{}" stroke="{}"/><text x="{}" y="16" font-size="12">{}</text>"#,
+            fill(k),
+            COLORS[k % COLORS.len()],
             x + 16.0,
             escape(s.name)
         );
     }
     svg.push_str("</svg>");
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_differ_by_texture_as_well_as_colour() {
+        let n = |v: i64| Number::from_int(v);
+        let svg = bars(
+            "t",
+            &[2023, 2024],
+            &[
+                Series {
+                    name: "本年新收",
+                    values: vec![n(3), n(4)],
+                },
+                Series {
+                    name: "办结",
+                    values: vec![n(2), n(4)],
+                },
+                Series {
+                    name: "结转下年",
+                    values: vec![n(1), n(0)],
+                },
+            ],
+        );
+        for k in 0..3 {
+            // Two bars and the legend's swatch.
+            let uses = svg.matches(&format!("fill=\"url(#bar-fill-{k})\"")).count();
+            assert_eq!(uses, 3, "series {k}: {svg}");
+            assert!(svg.contains(&format!(
+                "<pattern id=\"bar-fill-{k}\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><rect width=\"6\" height=\"6\" fill=\"{}\"/>{}</pattern>",
+                COLORS[k], TEXTURES[k]
+            )));
+        }
+        assert!(!svg.contains("bar-fill-3"));
+        let textures: std::collections::BTreeSet<&str> = TEXTURES.iter().copied().collect();
+        assert_eq!(textures.len(), TEXTURES.len(), "every texture differs");
+    }
 }
