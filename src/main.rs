@@ -171,20 +171,22 @@ fn serve(
     let root = root
         .canonicalize()
         .map_err(|e| gongkai::Error::io(root, e))?;
-    // The terminal gets colour when it can; the browser overlay never.
+    // The terminal prints the diagnostics exactly as the browsers' overlay
+    // shows them (without colour): the text the rebuild made, not a second
+    // load of the site.
     let plain: gongkai::serve::Formatter = std::sync::Arc::new(|l| report::format(l, false));
     let (server, preview, first) = Server::start(&root, &options, plain)?;
     match &preview.snapshot.errors {
-        Some(_) => eprintln!("the site has errors; pages show them until they are fixed:"),
+        Some(errors) => {
+            eprintln!("the site has errors; pages show them until they are fixed:");
+            eprint!("{errors}");
+        }
         None => eprintln!(
             "built {} file(s) in {} ms ({} warning(s))",
             preview.snapshot.files.len(),
             first.took.as_millis(),
             first.warnings
         ),
-    }
-    if preview.snapshot.errors.is_some() {
-        report::diagnostics(&gongkai::load(&root));
     }
     let url = format!("http://{}/", server.addr);
     // Tests and scripts read this line to find the port.
@@ -198,9 +200,12 @@ fn serve(
     if open {
         open_browser(&url);
     }
-    let color = report::color();
+    let mut failing = preview.snapshot.errors.is_some();
     server.watch(preview, |notice| match notice {
         Notice::Rebuilt { outcome, cause } => {
+            if std::mem::take(&mut failing) {
+                eprintln!("the errors are fixed ({})", describe(&cause));
+            }
             if outcome.changed.is_empty() {
                 return;
             }
@@ -217,10 +222,10 @@ fn serve(
                 }
             }
         }
-        Notice::Failed { cause, .. } => {
+        Notice::Failed { cause, errors } => {
+            failing = true;
             eprintln!("not rebuilt ({}): the content has errors", describe(&cause));
-            let loaded = gongkai::load(&root);
-            eprint!("{}", report::format(&loaded, color));
+            eprint!("{errors}");
         }
     });
     Ok(ExitCode::SUCCESS)

@@ -126,6 +126,7 @@ fn errors_overlay_every_page_until_fixed() {
         "granted:           [5, 1, 0, 0, 0, 0, 6]",
     );
     events.until("no errors", |v| v["errors"].is_null());
+    served.stderr_until("the errors are fixed (content/weibin/2024.yaml)");
 }
 
 #[test]
