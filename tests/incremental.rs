@@ -47,6 +47,20 @@ fn replace(root: &Path, rel: &str, from: &str, to: &str) {
     fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// A new agency, `weibin-copy`: weibin's folder under another name.
+fn copy_agency(root: &Path) {
+    common::copy_tree(
+        &root.join("content/weibin"),
+        &root.join("content/weibin-copy"),
+    );
+    replace(
+        root,
+        "content/weibin-copy/agency.yaml",
+        "name: ",
+        "name: 副本",
+    );
+}
+
 #[test]
 fn incremental_loads_equal_full_loads() {
     let site = common::base_site();
@@ -86,16 +100,7 @@ fn incremental_loads_equal_full_loads() {
     same_as_full(root, &mut cache, &["content/weibin/2024.md"], "new prose");
 
     // A new agency, then the same agency's folder gone.
-    common::copy_tree(
-        &root.join("content/weibin"),
-        &root.join("content/weibin-copy"),
-    );
-    replace(
-        root,
-        "content/weibin-copy/agency.yaml",
-        "name: ",
-        "name: 副本",
-    );
+    copy_agency(root);
     let seen = same_as_full(
         root,
         &mut cache,
@@ -251,16 +256,7 @@ fn incremental_rebuilds_equal_full_builds() {
     rebuild_same_as_full(root, &mut preview, &edit, "published again");
 
     // A new agency, then gone again; then the settings.
-    common::copy_tree(
-        &root.join("content/weibin"),
-        &root.join("content/weibin-copy"),
-    );
-    replace(
-        root,
-        "content/weibin-copy/agency.yaml",
-        "name: ",
-        "name: 副本",
-    );
+    copy_agency(root);
     let new = [
         "content/weibin-copy/agency.yaml",
         "content/weibin-copy/2024.yaml",

@@ -379,7 +379,7 @@ impl Seen {
             (&r.agency, r.year, r.draft).hash(&mut h);
         }
         Seen {
-            global: ctx.global_fingerprint(),
+            global: ctx.global,
             templates: theme.fingerprint,
             reports: h.finish(),
             sources: ctx.site.reports.iter().map(|r| r.source_hash).collect(),
@@ -410,12 +410,8 @@ struct Cached {
 }
 
 impl PageCache {
-    pub fn get(&self, path: &Path) -> Option<&Arc<Vec<u8>>> {
-        self.pages.get(path).map(|c| &c.bytes)
-    }
-
     /// A page's bytes and ETag.
-    pub fn entry(&self, path: &Path) -> Option<(&Arc<Vec<u8>>, u64)> {
+    pub fn get(&self, path: &Path) -> Option<(&Arc<Vec<u8>>, u64)> {
         self.pages.get(path).map(|c| (&c.bytes, c.etag))
     }
 
@@ -589,14 +585,14 @@ impl<'a> Renderer<'a> {
     /// figures: settings, theme, agencies, which reports exist and when
     /// they were published.
     pub fn global_fingerprint(&self) -> u64 {
-        self.ctx.global_fingerprint()
+        self.ctx.global
     }
 
     /// What data/reports.csv and data/reports.json are made from: the
     /// site's settings, agencies and every report.
     pub fn tables_fingerprint(&self) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.ctx.global_fingerprint().hash(&mut h);
+        self.ctx.global.hash(&mut h);
         for r in &self.ctx.reports {
             r.source_hash.hash(&mut h);
         }
@@ -938,10 +934,6 @@ impl<'a> SiteContext<'a> {
                 PathBuf::from(format!("{}/{}/report.json", r.year, r.agency))
             }
         }
-    }
-
-    fn global_fingerprint(&self) -> u64 {
-        self.global
     }
 
     /// What every page shows: the site's settings, the navigation (years)

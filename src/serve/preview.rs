@@ -224,7 +224,8 @@ impl Preview {
         };
         // The pages change a few at a time: the last map is patched with
         // them. The other files are few and are compared one by one.
-        let mut files: HashMap<Arc<str>, Asset> = if !synced || self.snapshot.files.is_empty() {
+        let whole = !synced || self.snapshot.files.is_empty();
+        let mut files: HashMap<Arc<str>, Asset> = if whole {
             let mut all = HashMap::with_capacity(self.pages.len() + 64);
             for (path, bytes, etag) in self.pages.iter() {
                 let bytes = bytes.clone();
@@ -234,7 +235,7 @@ impl Preview {
         } else {
             let mut files = (*self.snapshot.files).clone();
             for path in &pass.changed {
-                match self.pages.entry(path) {
+                match self.pages.get(path) {
                     Some((bytes, etag)) => {
                         let bytes = bytes.clone();
                         files.insert(key(path), Asset::Memory { bytes, etag });
@@ -287,18 +288,26 @@ impl Preview {
             changed.push(gone.to_string());
         }
         for (k, new) in &others {
-            let same = match (old.get(k), new) {
-                (Some(Asset::Memory { etag: a, .. }), Asset::Memory { etag: b, .. }) => a == b,
-                (Some(Asset::Disk(a)), Asset::Disk(b)) => a == b,
-                (Some(Asset::Lazy(a)), Asset::Lazy(b)) => a.etag == b.etag,
-                _ => false,
-            };
-            if !same {
+            if !same_asset(old.get(k), new) {
                 changed.push(k.to_string());
             }
         }
         self.others = others.iter().map(|(k, _)| k.clone()).collect();
         files.extend(others);
+        if whole {
+            // Made whole from the pages: compared whole with what is served
+            // (a rebuild that failed after rendering left pages unserved).
+            changed = files
+                .iter()
+                .filter(|(k, new)| !same_asset(old.get(*k), new))
+                .map(|(k, _)| k.to_string())
+                .chain(
+                    old.keys()
+                        .filter(|k| !files.contains_key(*k))
+                        .map(|k| k.to_string()),
+                )
+                .collect();
+        }
         changed.sort();
         clock("files", None);
         if !changed.is_empty() || self.snapshot.files.is_empty() {
@@ -324,6 +333,16 @@ impl Preview {
             warnings,
             phases,
         }
+    }
+}
+
+/// Whether a served file is unchanged (by ETag, source or download set).
+fn same_asset(old: Option<&Asset>, new: &Asset) -> bool {
+    match (old, new) {
+        (Some(Asset::Memory { etag: a, .. }), Asset::Memory { etag: b, .. }) => a == b,
+        (Some(Asset::Disk(a)), Asset::Disk(b)) => a == b,
+        (Some(Asset::Lazy(a)), Asset::Lazy(b)) => a.etag == b.etag,
+        _ => false,
     }
 }
 
