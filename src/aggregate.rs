@@ -219,16 +219,14 @@ impl SumCache {
     /// the sum of the same reports before some of them changed.
     pub fn sum(&self, reports: &[&Report]) -> Option<Aggregate> {
         use std::hash::{Hash, Hasher};
+        // One pass: which reports (`set`), and which with what sources (`key`).
         let mut which = std::collections::hash_map::DefaultHasher::new();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
         for r in reports {
             (&r.agency, r.year).hash(&mut which);
+            (&r.agency, r.year, r.source_hash).hash(&mut h);
         }
         let set = which.finish();
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        set.hash(&mut h);
-        for r in reports {
-            r.source_hash.hash(&mut h);
-        }
         let key = h.finish();
         let single_other = reports.iter().any(|r| r.single_other);
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());

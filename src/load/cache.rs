@@ -120,9 +120,9 @@ impl Loader {
                     if !self.root.join("content").join(slug).is_dir() {
                         return (slug.clone(), None);
                     }
-                    let (loaded, diagnostics, mut sources) = self.folder(slug, &config);
+                    // `folder` keeps only the text its messages cite.
+                    let (loaded, diagnostics, sources) = self.folder(slug, &config);
                     let diagnostics = diagnostics.into_vec();
-                    sources.retain(|path, _| diagnostics.iter().any(|d| &d.file == path));
                     (
                         slug.clone(),
                         Some(Folder {
