@@ -23,7 +23,7 @@ fn tree(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
         .collect()
 }
 
-fn build(site: &Path, out: &Path) -> gongkai::render::BuildSummary {
+fn build(site: &Path, out: &Path) -> gongkai::pipeline::BuildSummary {
     gongkai::commands::build(site, Some(out.to_path_buf()))
         .unwrap()
         .1

@@ -3,8 +3,10 @@
 //! previous site untouched. gongkai only ever replaces a folder that carries
 //! its marker file.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::Sink;
 use crate::error::{Error, Result};
 
 /// Written into every output folder gongkai creates.
@@ -284,6 +286,23 @@ impl Drop for Staging {
         if self.dir.exists() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+impl Sink for Staging {
+    fn file(&self, path: PathBuf, bytes: Vec<u8>) -> Result<()> {
+        self.write(&path, &bytes)
+    }
+
+    fn stream(&self, path: &Path) -> Result<Box<dyn Write + '_>> {
+        Ok(Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            self.create(path)?,
+        )))
+    }
+
+    fn copy(&self, to: &Path, from: &Path) -> Result<u64> {
+        Staging::copy(self, to, from)
     }
 }
 

@@ -141,11 +141,11 @@ fn excerpt(text: &str, offset: usize, len: usize) -> (String, usize, usize) {
 }
 
 /// Prints an error that stopped a command.
+/// A refused site (`Error::Invalid`) prints its diagnostics with their
+/// source lines first, from what was loaded (never a second load).
 pub fn error(err: &Error) {
-    if let Error::Invalid(diags) = err {
-        for d in diags {
-            eprintln!("{}: {d}", d.severity);
-        }
+    if let Error::Invalid(loaded) = err {
+        diagnostics(loaded);
     }
     eprintln!("error: {err}");
 }
