@@ -1,6 +1,7 @@
 //! `<year>.md` → [`Prose`]: the preamble and the sections 一、五、六, found
 //! by their level-2 headings (official titles and their known variants).
 
+use crate::diagnostics::Rule;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::fields::FileCx;
@@ -18,7 +19,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
         let span = span_at(source, h.start);
         if h.level == HeadingLevel::H1 {
             cx.error_help(
-                "heading",
+                Rule::Heading,
                 span,
                 format!(
                     "level-1 heading `# {}`: the report's title is generated",
@@ -31,7 +32,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
         match classify(&h.text) {
             Some(kind) if prose.section(kind).is_some() => {
                 cx.error(
-                    "heading",
+                    Rule::Heading,
                     span,
                     format!(
                         "section {}、{} appears twice (also at line {})",
@@ -52,7 +53,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
             }
             None => {
                 cx.error_help(
-                    "heading",
+                    Rule::Heading,
                     span,
                     format!("unknown section heading `## {}`", h.text),
                     "the prose sections are `## 一、总体情况`, `## 五、存在的主要问题及改进情况` and `## 六、其他需要报告的事项`; sections 二、三、四 are generated from <year>.yaml; use `###` for sub-headings".to_string(),
@@ -71,7 +72,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
     for kind in ProseKind::ALL {
         if prose.section(kind).is_none() {
             cx.warning(
-                "prose",
+                Rule::Prose,
                 Span::start(),
                 format!(
                     "no section {}、{} in the prose",
