@@ -1,11 +1,10 @@
 //! `site.toml` → [`Config`], and `agency.yaml` → [`Agency`].
 
-use crate::diagnostics::Rule;
 use serde::Deserialize;
 
 use super::fields::{self, Fields, FileCx};
 use super::yaml::Node;
-use crate::diagnostics::Span;
+use crate::diagnostics::{Rule, Span};
 use crate::model::{Agency, Category, Config, Footer, MonthDay};
 
 #[derive(Deserialize)]

@@ -3,11 +3,10 @@
 //! Shared by `agency.yaml` and `<year>.yaml`: unknown keys (with a "did you
 //! mean"), missing keys, and values of the wrong kind.
 
-use crate::diagnostics::Rule;
 use std::path::{Path, PathBuf};
 
 use super::yaml::{Kind, Node};
-use crate::diagnostics::{Diagnostic, Span};
+use crate::diagnostics::{Diagnostic, Rule, Span};
 
 /// Diagnostics of one file.
 pub struct FileCx {

@@ -7,12 +7,10 @@
 mod cache;
 mod config;
 mod fields;
-mod plain;
 mod prose;
 mod report;
 pub mod yaml;
 
-use crate::diagnostics::Rule;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule, Span};
 use crate::model::{Agency, Config, Report, Site, rules};
 use fields::FileCx;
 

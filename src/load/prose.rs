@@ -1,12 +1,11 @@
 //! `<year>.md` → [`Prose`]: the preamble and the sections 一、五、六, found
 //! by their level-2 headings (official titles and their known variants).
 
-use crate::diagnostics::Rule;
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::fields::FileCx;
 use super::yaml::offset_of;
-use crate::diagnostics::Span;
+use crate::diagnostics::{Rule, Span};
 use crate::model::{Prose, ProseKind, ProseSection};
 
 /// Splits the Markdown at its level-2 headings. Unknown or repeated

@@ -7,8 +7,7 @@
 
 use super::layout::{Format, Role};
 use super::{Number, Report, Row, Site};
-use crate::diagnostics::Rule;
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule, Severity, Span};
 
 /// One broken rule in one report.
 #[derive(Clone, Debug, PartialEq, Eq)]
