@@ -123,14 +123,16 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             cells,
         } => import(
             root,
-            &files,
-            year,
-            &cells,
-            dry_run,
-            &gongkai::import::Options {
-                agency,
-                category,
-                force,
+            &gongkai::import::Request {
+                files,
+                year,
+                cells,
+                dry_run,
+                options: gongkai::import::Options {
+                    agency,
+                    category,
+                    force,
+                },
             },
         ),
         Command::New {
@@ -230,99 +232,52 @@ fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `import`: each file read, planned, written (or printed), checked; a
-/// summary line per file. Exit 1 when any file was refused or its result
-/// has errors.
-fn import(
-    root: &std::path::Path,
-    files: &[PathBuf],
-    year: Option<i32>,
-    cells: &[String],
-    dry_run: bool,
-    options: &gongkai::import::Options,
-) -> gongkai::Result<ExitCode> {
-    use gongkai::import;
-    import::check_slug(&options.agency)?;
-    let given = import::parse_given(cells)?;
-    let files = import::expand(files)?;
-    if files.len() > 1 && (year.is_some() || !given.is_empty()) {
-        eprintln!("error: --year and --cell apply to one file; import the others separately");
-        return Ok(ExitCode::FAILURE);
-    }
-    if !root.join("site.toml").exists() {
-        return Err(gongkai::Error::Import {
-            file: root.join("site.toml"),
-            line: None,
-            message: "no site here: run `gongkai init DIR` first, or pass --root".to_string(),
-        });
-    }
-    let mut failed = 0;
-    let mut years = std::collections::BTreeMap::new();
-    for file in &files {
-        let name = file.display().to_string();
-        let result = (|| -> gongkai::Result<bool> {
-            let text = import::file_text(file)?;
-            let mut imported = import::read_text(&text, file, year, &given)?;
-            if let Some(other) = years.insert(imported.year, name.clone()) {
-                return Err(gongkai::Error::Import {
-                    file: file.clone(),
-                    line: None,
-                    message: format!("{} is also the year of {other}", imported.year),
-                });
-            }
-            let site = gongkai::load(root)
-                .site
-                .ok_or_else(|| gongkai::Error::Import {
-                    file: root.join("site.toml"),
-                    line: None,
-                    message: "site.toml cannot be read; run `gongkai check`".to_string(),
-                })?;
-            let plan = import::plan(root, &site, &mut imported, file, options)?;
-            for note in &imported.notes {
-                eprintln!("note: {name}: {note}");
-            }
-            for b in &imported.broken {
-                eprintln!("warning: {name}: as published: {b}");
-            }
-            if let Some(n) = &plan.category_note {
-                eprintln!("note: {n}");
-            }
-            println!("{name}: {}", imported.summary());
-            if imported.as_published() {
-                println!(
-                    "{name}: the published figures break {} rule(s): kept as published (as_published: true)",
-                    imported.broken.len()
-                );
-            }
-            if dry_run {
-                for (path, text) in &plan.files {
-                    println!("--- {} (dry run: not written)", path.display());
-                    print!("{text}");
-                }
-            } else {
-                import::write(root, &plan)?;
-                for (path, _) in &plan.files {
-                    println!("wrote {}", path.display());
-                }
-            }
-            let checked = import::check_planned(root, &plan, !dry_run)?;
-            console::diagnostics(&checked);
-            Ok(!checked.diagnostics.has_errors())
-        })();
-        match result {
-            Ok(true) => {}
-            Ok(false) => failed += 1,
+/// `import`: the library reads, plans, writes (or shows) and checks each
+/// file; this prints what became of each. Exit 1 when any file was refused
+/// or its result has errors.
+fn import(root: &std::path::Path, request: &gongkai::import::Request) -> gongkai::Result<ExitCode> {
+    let outcomes = gongkai::import::run(root, request, &mut |outcome| {
+        let name = outcome.file.display().to_string();
+        let done = match &outcome.result {
+            Ok(done) => done,
             Err(e) => {
-                console::error(&e);
-                failed += 1;
+                console::error(e);
+                return;
+            }
+        };
+        let imported = &done.imported;
+        for note in &imported.notes {
+            eprintln!("note: {name}: {note}");
+        }
+        for b in &imported.broken {
+            eprintln!("warning: {name}: as published: {b}");
+        }
+        if let Some(n) = &done.plan.category_note {
+            eprintln!("note: {n}");
+        }
+        println!("{name}: {}", imported.summary());
+        if imported.as_published() {
+            println!(
+                "{name}: the published figures break {} rule(s): kept as published (as_published: true)",
+                imported.broken.len()
+            );
+        }
+        for (path, text) in &done.plan.files {
+            if done.written {
+                println!("wrote {}", path.display());
+            } else {
+                println!("--- {} (dry run: not written)", path.display());
+                print!("{text}");
             }
         }
-    }
-    if files.len() > 1 {
+        console::diagnostics(&done.checked);
+    })?;
+    let failed = outcomes.iter().filter(|o| o.failed()).count();
+    if outcomes.len() > 1 {
         println!(
             "imported {} of {} file(s)",
-            files.len() - failed,
-            files.len()
+            outcomes.len() - failed,
+            outcomes.len()
         );
     }
     Ok(if failed > 0 {
