@@ -1,11 +1,13 @@
 //! The commands as library functions; the binary only parses arguments and
 //! prints. `check` is what every other command runs first.
 
+pub mod generate;
 mod init;
 mod new;
 
+pub use crate::model::write::agency_yaml;
 pub use init::init;
-pub use new::{NewReport, agency_yaml, new_report, prose_md, report_yaml};
+pub use new::{NewReport, new_report, prose_md, report_yaml};
 
 use std::path::{Path, PathBuf};
 

@@ -7,6 +7,7 @@ pub mod layout;
 pub mod number;
 pub mod report;
 pub mod rules;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
