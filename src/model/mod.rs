@@ -7,6 +7,7 @@ pub mod layout;
 pub mod number;
 pub mod report;
 pub mod rules;
+pub mod stated;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -171,6 +172,10 @@ pub struct ProseSection {
     /// The section's Markdown, without its heading.
     pub markdown: String,
     pub line: u32,
+    /// Where `markdown` starts in the file: its line and byte offset (for
+    /// pointing at a phrase, as X3 does).
+    pub body_line: u32,
+    pub body_offset: usize,
 }
 
 impl Prose {

@@ -16,6 +16,7 @@ mod fuzz;
 mod golden;
 mod hostile;
 mod import;
+mod import_rules;
 mod incremental;
 mod roundtrip;
 mod rules;
