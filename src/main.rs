@@ -57,8 +57,22 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Build { output, timings } => {
-            let result = commands::build(root, output);
+        Command::Build {
+            output,
+            timings,
+            no_sync,
+            two_step_swap,
+        } => {
+            let options = gongkai::render::BuildOptions {
+                output,
+                sync: !no_sync,
+                swap: if two_step_swap {
+                    gongkai::output::Swap::TwoRenames
+                } else {
+                    gongkai::output::Swap::Exchange
+                },
+            };
+            let result = commands::build_with(root, &options);
             let (loaded, summary) = match result {
                 Ok(done) => done,
                 Err(gongkai::Error::Invalid(diagnostics)) => {

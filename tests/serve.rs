@@ -45,7 +45,13 @@ fn an_edit_shows_up_in_pages_and_sends_a_reload_event() {
     assert_eq!(page.status, 200);
     assert_eq!(cell(&page.text(), "active.licensing"), "1532");
     // The served page carries the live-reload script; the build output never does.
-    assert!(page.text().contains("window.__gongkai={generation:"));
+    assert!(
+        page.text()
+            .contains(r#"<script src="/__gongkai/livereload.js" data-generation=""#)
+    );
+    let script = served.get("/__gongkai/livereload.js");
+    assert_eq!(script.status, 200);
+    assert!(script.text().contains("new EventSource(state.events)"));
 
     edit(site.path(), REPORT, "licensing: 1532", "licensing: 1533");
     let next = events.until("a new generation", |v| generation(v) > generation(&first));
@@ -137,7 +143,7 @@ fn a_site_that_starts_broken_serves_the_errors_then_the_site() {
     let page = served.get("/2024/weibin/");
     assert_eq!(page.status, 503);
     assert!(
-        page.text().contains("window.__gongkai={generation:0"),
+        page.text().contains(r#"data-generation="0""#),
         "{}",
         page.text()
     );

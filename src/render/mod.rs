@@ -5,6 +5,7 @@
 //! Each phase is timed for `build --timings`.
 
 mod charts;
+pub mod csp;
 mod data;
 pub mod markdown;
 pub mod search;
@@ -44,6 +45,21 @@ pub struct BuildSummary {
 pub struct BuildOptions {
     /// Output folder; default `output_dir` of site.toml, relative to the root.
     pub output: Option<PathBuf>,
+    /// Flush the new site to disk before it takes the output's place
+    /// (`build --no-sync` turns it off).
+    pub sync: bool,
+    /// How it takes the output's place.
+    pub swap: output::Swap,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            output: None,
+            sync: true,
+            swap: output::Swap::default(),
+        }
+    }
 }
 
 /// Builds the site into its output folder, atomically. Each page is
@@ -121,7 +137,10 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
         .map(|(to, from)| staging.copy(to, from))
         .collect::<Result<Vec<u64>>>()?;
     clock.lap("data");
-    staging.commit()?;
+    staging.commit(&output::Commit {
+        sync: options.sync,
+        swap: options.swap,
+    })?;
     clock.lap("commit");
 
     Ok(BuildSummary {
@@ -667,6 +686,9 @@ struct SiteContext<'a> {
     search: bool,
     /// See [`SiteContext::fingerprint_global`].
     global: u64,
+    /// The Content-Security-Policy `<meta>` of every page but the search
+    /// page, and of the search page (see [`csp`]); none with `csp = false`.
+    csp_meta: [Option<String>; 2],
     spent: Spent,
 }
 
@@ -865,6 +887,8 @@ impl<'a> SiteContext<'a> {
             totals,
             sums,
             search: search::AVAILABLE && site.config.search,
+            csp_meta: [false, true]
+                .map(|searches| csp::policy(&site.config.csp, searches).map(|p| csp::meta(&p))),
             spent: Spent::default(),
         }
     }
@@ -1063,7 +1087,11 @@ impl<'a> SiteContext<'a> {
         let clock = Instant::now();
         // Every job but report.json (returned above) has a template.
         let template = template_of(job).unwrap_or_default();
-        let html = theme.render(template, &ctx)?;
+        let mut html = theme.render(template, &ctx)?;
+        let searches = matches!(job, Job::Search) && self.search;
+        if let Some(meta) = &self.csp_meta[usize::from(searches)] {
+            html = csp::insert(&html, meta);
+        }
         self.spent.add(&self.spent.render, clock);
         Ok(html)
     }
