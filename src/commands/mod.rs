@@ -9,10 +9,9 @@ pub use new::{NewReport, agency_yaml, new_report, prose_md, report_yaml};
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-
+use crate::error::Result;
 use crate::load::{Loaded, load};
-use crate::render::BuildOptions;
+use crate::pipeline::{self, BuildOptions, BuildSummary};
 
 /// Loads and validates the whole site; the caller decides how to report.
 pub fn check(root: &Path) -> Loaded {
@@ -20,33 +19,12 @@ pub fn check(root: &Path) -> Loaded {
 }
 
 /// Checks, then builds into `output` (default: `output_dir` of site.toml),
-/// durably, as `build` does. Content with errors is refused (the
-/// diagnostics are in the error); warnings are returned with the summary.
-pub fn build(
-    root: &Path,
-    output: Option<PathBuf>,
-) -> Result<(Loaded, crate::render::BuildSummary)> {
-    build_with(
-        root,
-        &BuildOptions {
-            output,
-            ..BuildOptions::default()
-        },
-    )
-}
-
-/// [`build`] with every option.
-pub fn build_with(
-    root: &Path,
-    options: &BuildOptions,
-) -> Result<(Loaded, crate::render::BuildSummary)> {
-    let loaded = load(root);
-    if loaded.diagnostics.has_errors() {
-        return Err(Error::Invalid(loaded.diagnostics));
-    }
-    let Some(site) = &loaded.site else {
-        return Err(Error::Invalid(loaded.diagnostics));
+/// durably, as `build` does. Content with errors is refused (what was
+/// loaded is in the error); warnings are returned with the summary.
+pub fn build(root: &Path, output: Option<PathBuf>) -> Result<(Loaded, BuildSummary)> {
+    let options = BuildOptions {
+        output,
+        ..BuildOptions::default()
     };
-    let summary = crate::render::build(site, options)?;
-    Ok((loaded, summary))
+    pipeline::load_and_build(root, &options)
 }

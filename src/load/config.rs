@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::fields::{self, Fields, FileCx};
 use super::yaml::Node;
-use crate::diagnostics::Span;
+use crate::diagnostics::{Rule, Span};
 use crate::model::{Agency, Category, Config, Csp, Footer, MonthDay};
 
 #[derive(Deserialize)]
@@ -70,7 +70,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
                 .map(|r| byte_span(source, r.start, r.end - r.start, bom))
                 .unwrap_or(Span::start());
             let message = err.message().trim().replace('\n', " ");
-            cx.error("config", span, message);
+            cx.error(Rule::Config, span, message);
             return None;
         }
     };
@@ -83,7 +83,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
                 None => {
                     let r = d.span();
                     cx.error(
-                        "config",
+                        Rule::Config,
                         byte_span(source, r.start, r.end - r.start, bom),
                         format!(
                             "deadline \"{}\" of category `{}` must be a month-day such as \"03-31\"",
@@ -99,7 +99,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         };
         if !super::valid_slug(&c.key) {
             cx.error(
-                "config",
+                Rule::Config,
                 Span::start(),
                 format!(
                     "category key `{}` must be lowercase letters, digits and '-'",
@@ -109,7 +109,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         }
         if categories.iter().any(|k: &Category| k.key == c.key) {
             cx.error(
-                "config",
+                Rule::Config,
                 Span::start(),
                 format!("category `{}` is defined twice", c.key),
             );
@@ -134,7 +134,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
         cx.error(
-            "config",
+            Rule::Config,
             Span::start(),
             format!("base_url \"{url}\" must start with https:// or http://"),
         );
@@ -178,7 +178,7 @@ fn parse_csp(cx: &mut FileCx, value: toml::Value, span: Span) -> Csp {
         toml::Value::String(policy) => policy,
         other => {
             cx.error(
-                "config",
+                Rule::Config,
                 span,
                 format!(
                     "csp must be true, false or a policy string such as \"default-src 'self'\", not {}",
@@ -191,7 +191,7 @@ fn parse_csp(cx: &mut FileCx, value: toml::Value, span: Span) -> Csp {
     let policy = policy.trim().to_string();
     if policy.is_empty() {
         cx.error(
-            "config",
+            Rule::Config,
             span,
             "csp is an empty policy: write csp = false to leave the policy out".to_string(),
         );
@@ -202,7 +202,7 @@ fn parse_csp(cx: &mut FileCx, value: toml::Value, span: Span) -> Csp {
         .find(|c| !(c.is_ascii_graphic() || *c == ' '))
     {
         cx.error(
-            "config",
+            Rule::Config,
             span,
             format!(
                 "csp holds {c:?}: a policy is printable ASCII on one line (directives separated by ';')"
@@ -214,7 +214,7 @@ fn parse_csp(cx: &mut FileCx, value: toml::Value, span: Span) -> Csp {
         let name = directive.split_whitespace().next().unwrap_or("");
         if crate::render::csp::IGNORED_IN_META.contains(&name.to_ascii_lowercase().as_str()) {
             cx.warning(
-                "config",
+                Rule::Config,
                 span,
                 format!(
                     "csp: browsers ignore `{name}` in a policy given by a <meta> element; send it as a Content-Security-Policy header (see the README's server configurations)"
@@ -261,7 +261,7 @@ pub fn parse_agency(cx: &mut FileCx, root: &Node, slug: &str, config: &Config) -
             None => format!("unknown category `{key}`"),
         };
         cx.error_help(
-            "category",
+            Rule::Category,
             *span,
             message,
             format!("the categories of site.toml are: {}", keys.join(", ")),
@@ -287,7 +287,7 @@ pub fn parse_agency(cx: &mut FileCx, root: &Node, slug: &str, config: &Config) -
         && from > until
     {
         cx.error(
-            "agency",
+            Rule::Agency,
             f.get("reports_until").map_or(f.span, |n| n.span),
             format!("`reports_until` {until} is before `reports_from` {from}"),
         );
@@ -295,7 +295,7 @@ pub fn parse_agency(cx: &mut FileCx, root: &Node, slug: &str, config: &Config) -
     if let Some(name) = &name
         && name.trim().is_empty()
     {
-        cx.error("agency", f.span, "`name` is empty".to_string());
+        cx.error(Rule::Agency, f.span, "`name` is empty".to_string());
     }
     Some(Agency {
         slug: slug.to_string(),
