@@ -478,3 +478,35 @@ fn a_site_without_search_serves_no_index() {
     assert_eq!(served.get("/pagefind/pagefind-entry.json").status, 404);
     assert_eq!(served.get("/search/").status, 404);
 }
+
+/// A site's own policy that forbids scripts is widened in the pages `serve`
+/// serves, just enough for live reload (its script and events are the
+/// server's own), and never in the built output.
+#[test]
+fn serve_widens_a_sites_own_policy_for_live_reload_only_in_served_pages() {
+    let site = common::base_site();
+    let own = "default-src 'none'; style-src 'self'";
+    common::set_site_option(site.path(), &format!("csp = \"{own}\""));
+    let served = Served::start(site.path(), &[]);
+    let page = served.get("/2024/weibin/").text();
+    assert!(
+        page.contains(
+            r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'">"#
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"<script src="/__gongkai/livereload.js""#));
+    drop(served);
+
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    gongkai::commands::build(site.path(), Some(out.clone())).unwrap();
+    let built = fs::read_to_string(out.join("2024/weibin/index.html")).unwrap();
+    assert!(
+        built.contains(&format!(
+            r#"<meta http-equiv="Content-Security-Policy" content="{own}">"#
+        )),
+        "{built}"
+    );
+    assert!(!built.contains("__gongkai"));
+}
