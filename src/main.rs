@@ -88,6 +88,11 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit {
+            year,
+            output,
+            deny_flags,
+        } => audit(root, year, output, deny_flags),
         Command::Serve {
             port,
             bind,
@@ -160,6 +165,53 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn audit(
+    root: &std::path::Path,
+    year: Option<i32>,
+    output: PathBuf,
+    deny_flags: bool,
+) -> gongkai::Result<ExitCode> {
+    let options = gongkai::audit::AuditOptions { year, output };
+    let (loaded, summary) = match gongkai::audit::audit(root, &options) {
+        Ok(done) => done,
+        Err(gongkai::Error::Invalid(diagnostics)) => {
+            let loaded = commands::check(root);
+            report::diagnostics(&loaded);
+            eprintln!(
+                "audit refused: {} error(s); fix them first (gongkai check)",
+                diagnostics.error_count()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e),
+    };
+    let _ = loaded;
+    for y in &summary.years {
+        println!(
+            "{}: {} of {} agenc{} flagged ({} flag(s))",
+            y.year,
+            y.flagged,
+            y.agencies,
+            if y.agencies == 1 { "y" } else { "ies" },
+            y.flags
+        );
+        for (kind, agencies) in &y.per_kind {
+            println!("  {:<16} {agencies}", kind.as_str());
+        }
+    }
+    println!(
+        "wrote {} file(s) into {}",
+        summary.files,
+        summary.output.display()
+    );
+    Ok(if deny_flags && summary.flags() > 0 {
+        eprintln!("--deny-flags: {} flag(s) raised", summary.flags());
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn serve(

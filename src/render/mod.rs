@@ -5,7 +5,7 @@
 //! Each phase is timed for `build --timings`.
 
 mod charts;
-mod data;
+pub(crate) mod data;
 pub mod markdown;
 pub mod search;
 pub mod tables;
