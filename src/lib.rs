@@ -9,8 +9,10 @@
 //! - [`diagnostics`]: problems with file, line, column and rule;
 //! - [`aggregate`]: district sums, key figures, publication status;
 //! - [`indicators`]: indicators, peer quartiles and the supervisor's flags;
-//! - [`render`]: pages as parallel jobs, tables, charts, data downloads;
-//! - [`output`]: the atomic swap of the output folder;
+//! - [`render`]: the plan of a site's output (pages as jobs, other files as
+//!   products), view models, tables, charts, data downloads;
+//! - [`output`]: sinks: the staging folder and its atomic swap, memory;
+//! - [`pipeline`]: load → validate → aggregate → plan → render → sink, timed;
 //! - [`serve`]: the preview server: in-memory site, watch, live reload;
 //! - [`generate`]: synthetic sites for benchmarks and tests;
 //! - [`import`]: published reports' text → the content format, never guessing;
@@ -28,6 +30,7 @@ pub mod indicators;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod serve;
 

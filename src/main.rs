@@ -2,7 +2,7 @@
 //! diagnostics and errors into reports for the terminal (miette).
 
 mod cli;
-mod report;
+mod console;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +19,7 @@ fn main() -> ExitCode {
     match run(cli.command, &root) {
         Ok(code) => code,
         Err(err) => {
-            report::error(&err);
+            console::error(&err);
             ExitCode::FAILURE
         }
     }
@@ -38,7 +38,7 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
         }
         Command::Check { deny_warnings } => {
             let loaded = commands::check(root);
-            report::diagnostics(&loaded);
+            console::diagnostics(&loaded);
             let d = &loaded.diagnostics;
             if let Some(site) = &loaded.site {
                 eprintln!(
@@ -61,18 +61,17 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             let result = commands::build(root, output);
             let (loaded, summary) = match result {
                 Ok(done) => done,
-                Err(gongkai::Error::Invalid(diagnostics)) => {
-                    let loaded = commands::check(root);
-                    report::diagnostics(&loaded);
+                Err(gongkai::Error::Invalid(loaded)) => {
+                    console::diagnostics(&loaded);
                     eprintln!(
                         "build refused: {} error(s); the previous output is left untouched",
-                        diagnostics.error_count()
+                        loaded.diagnostics.error_count()
                     );
                     return Ok(ExitCode::FAILURE);
                 }
                 Err(e) => return Err(e),
             };
-            report::diagnostics(&loaded);
+            console::diagnostics(&loaded);
             if timings {
                 for (phase, time) in loaded.timings.iter().chain(&summary.timings) {
                     eprintln!("  {phase:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
@@ -176,12 +175,11 @@ fn audit(
     let options = gongkai::audit::AuditOptions { year, output };
     let (loaded, summary) = match gongkai::audit::audit(root, &options) {
         Ok(done) => done,
-        Err(gongkai::Error::Invalid(diagnostics)) => {
-            let loaded = commands::check(root);
-            report::diagnostics(&loaded);
+        Err(gongkai::Error::Invalid(loaded)) => {
+            console::diagnostics(&loaded);
             eprintln!(
                 "audit refused: {} error(s); fix them first (gongkai check)",
-                diagnostics.error_count()
+                loaded.diagnostics.error_count()
             );
             return Ok(ExitCode::FAILURE);
         }
@@ -226,7 +224,7 @@ fn serve(
     // The terminal prints the diagnostics exactly as the browsers' overlay
     // shows them (without colour): the text the rebuild made, not a second
     // load of the site.
-    let plain: gongkai::serve::Formatter = std::sync::Arc::new(|l| report::format(l, false));
+    let plain: gongkai::serve::Formatter = std::sync::Arc::new(|l| console::format(l, false));
     let (server, preview, first) = Server::start(&root, &options, plain)?;
     match &preview.snapshot.errors {
         Some(errors) => {
@@ -359,14 +357,14 @@ fn import(
                 }
             }
             let checked = import::check_planned(root, &plan, !dry_run)?;
-            report::diagnostics(&checked);
+            console::diagnostics(&checked);
             Ok(!checked.diagnostics.has_errors())
         })();
         match result {
             Ok(true) => {}
             Ok(false) => failed += 1,
             Err(e) => {
-                report::error(&e);
+                console::error(&e);
                 failed += 1;
             }
         }

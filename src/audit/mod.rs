@@ -108,12 +108,10 @@ pub fn review<'a>(site: &'a Site, diagnostics: &Diagnostics, year: i32) -> Revie
 /// Content with errors is refused, as by `build`.
 pub fn audit(root: &Path, options: &AuditOptions) -> Result<(Loaded, AuditSummary)> {
     let loaded = load(root);
-    if loaded.diagnostics.has_errors() {
-        return Err(Error::Invalid(loaded.diagnostics));
+    if loaded.diagnostics.has_errors() || loaded.site.is_none() {
+        return Err(Error::Invalid(Box::new(loaded)));
     }
-    let Some(site) = &loaded.site else {
-        return Err(Error::Invalid(loaded.diagnostics));
-    };
+    let site = loaded.site.as_ref().expect("checked just above");
     let summary = write(site, &loaded.diagnostics, options)?;
     Ok((loaded, summary))
 }

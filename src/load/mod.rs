@@ -28,6 +28,7 @@ pub use config::default_categories;
 
 /// The result of loading: the site (when `site.toml` could be read), every
 /// diagnostic, and the text of each file read, for showing source lines.
+#[derive(Debug)]
 pub struct Loaded {
     pub site: Option<Site>,
     pub diagnostics: Diagnostics,

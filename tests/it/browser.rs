@@ -1,0 +1,116 @@
+//! The built demo district in headless Chromium (tests/browser/site.mjs):
+//! every page opened from disk at desktop and phone width, every link and
+//! download resolving, tables and charts drawn, no sideways scrolling, and
+//! a report printed to A4 without navigation; and the accessibility, 大字模式,
+//! print and search checks of tests/browser/a11y.mjs.
+
+use crate::common;
+use std::path::Path;
+
+#[test]
+#[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
+fn demo_site_works_in_a_real_browser() {
+    common::require_browser();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("public");
+    gongkai::commands::build(Path::new(env!("CARGO_MANIFEST_DIR")), Some(site.clone())).unwrap();
+    let report = common::node("site.mjs", &[site.as_os_str()]);
+    // The search page is the seventeenth.
+    let pages = if cfg!(feature = "search") { 17 } else { 16 };
+    assert!(
+        report.contains(&format!(
+            "{pages} pages, 46 tables, 6 charts checked at 1280px and 375px; 0 problems"
+        )),
+        "{report}"
+    );
+}
+
+/// tests/browser/a11y.mjs on the built demo, served over HTTP under a
+/// sub-path: axe-core on every page type at both text sizes, the keyboard,
+/// 大字模式, print, screenshots (in target/tmp/screenshots) and search.
+#[cfg(feature = "search")]
+#[test]
+#[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
+fn the_demo_is_accessible_searchable_and_printable_in_a_real_browser() {
+    common::require_browser();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("public");
+    gongkai::commands::build(Path::new(env!("CARGO_MANIFEST_DIR")), Some(site.clone())).unwrap();
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let report = common::node("a11y.mjs", &[site.as_os_str(), shots.as_os_str()]);
+    let pages = [
+        "home", "year", "report", "agency", "agencies", "search", "404",
+    ];
+    let mut steps: Vec<String> = Vec::new();
+    for page in pages {
+        steps.push(format!("ok: axe finds no violation on the {page} page"));
+        steps.push(format!(
+            "ok: axe finds no violation on the {page} page in 大字模式"
+        ));
+        for mode in ["", " in 大字模式"] {
+            steps.push(format!(
+                "ok: Tab alone reaches every link and control of the {page} page{mode}, always outlined"
+            ));
+        }
+    }
+    for step in [
+        "ok: the skip link takes the keyboard past the header to the content",
+        "ok: line spacing is at least 1.5 on every page type",
+        "ok: nothing overflows at 1280px and 375px but table scroll boxes (screenshots taken)",
+        "ok: a search for 中同街 lists its report, and a click lands on it",
+        "ok: 依申请公开, an agency's name and a year find reports",
+        "ok: the search box of every page leads to the results",
+        "ok: 大字模式 switches on and persists across pages",
+        "ok: line spacing is at least 1.5 in 大字模式",
+        "ok: nothing overflows a phone in 大字模式 (screenshots taken)",
+        "ok: 大字模式 switches off again, and stays off",
+        "ok: without JavaScript: 大字模式 is an alternate stylesheet, search a link to the agencies",
+        "ok: a report prints on A4 with no navigation, headers repeated, small tables whole",
+        "ok: nothing popped up and nothing failed to load",
+    ] {
+        steps.push(step.to_string());
+    }
+    for step in &steps {
+        assert!(
+            report.lines().any(|l| l == step),
+            "missing {step:?} in:\n{report}"
+        );
+    }
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("ok: ")).count(),
+        steps.len(),
+        "{report}"
+    );
+    for page in pages {
+        for shot in ["1280", "375", "375-large"] {
+            let file = shots.join(format!("{page}-{shot}.png"));
+            assert!(file.is_file(), "{}", file.display());
+        }
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
+fn a_served_page_follows_edits_in_a_real_browser() {
+    common::require_browser();
+    let site = common::base_site();
+    let served = common::serve::Served::start(site.path(), &[]);
+    let url = format!("http://{}/", served.addr);
+    let report = common::node(
+        "serve.mjs",
+        &[std::ffi::OsStr::new(&url), site.path().as_os_str()],
+    );
+    for step in [
+        "ok: the report page opens",
+        "ok: an edit shows without being asked to reload",
+        "ok: a broken file shows the overlay with file, line and rule",
+        "ok: fixing it takes the overlay away",
+        "ok: a wrong total names the cell",
+        "ok: a stylesheet edit restyles the page without a reload",
+        #[cfg(feature = "search")]
+        "ok: the served site searches itself (the index made on request)",
+        "ok: no errors in the page",
+    ] {
+        assert!(report.contains(step), "{report}");
+    }
+}
