@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Review, YearSummary};
 use crate::error::Result;
 use crate::indicators::flags::Flag;
-use crate::indicators::{Indicators, Key};
+use crate::indicators::{FormulaView, Indicators, Key, formulas};
 use crate::model::Site;
 
 /// Where the review's links to the public pages lead: the site's
@@ -120,27 +120,6 @@ struct CategoryView {
     reports: usize,
     rows: Vec<RowView>,
     quartiles: Vec<QuartileRow>,
-}
-
-#[derive(Serialize)]
-pub struct FormulaView {
-    pub key: &'static str,
-    pub name: &'static str,
-    pub formula: &'static str,
-    pub not_applicable: &'static str,
-}
-
-/// Every indicator's 口径说明, for the review and the public formulas page.
-pub fn formulas() -> Vec<FormulaView> {
-    Key::ALL
-        .into_iter()
-        .map(|k| FormulaView {
-            key: k.as_str(),
-            name: k.name(),
-            formula: k.formula(),
-            not_applicable: k.not_applicable(),
-        })
-        .collect()
 }
 
 #[derive(Serialize)]

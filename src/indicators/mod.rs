@@ -112,6 +112,28 @@ impl Key {
     }
 }
 
+#[derive(Clone, Debug, serde::Serialize)]
+/// One indicator's 口径说明, for pages.
+pub struct FormulaView {
+    pub key: &'static str,
+    pub name: &'static str,
+    pub formula: &'static str,
+    pub not_applicable: &'static str,
+}
+
+/// Every indicator's 口径说明 (key, name, formula, when it does not apply), for the review and the public formulas page.
+pub fn formulas() -> Vec<FormulaView> {
+    Key::ALL
+        .into_iter()
+        .map(|k| FormulaView {
+            key: k.as_str(),
+            name: k.name(),
+            formula: k.formula(),
+            not_applicable: k.not_applicable(),
+        })
+        .collect()
+}
+
 /// One indicator of one report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Value {

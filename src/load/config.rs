@@ -17,6 +17,7 @@ struct RawConfig {
     language: Option<String>,
     minify: Option<bool>,
     search: Option<bool>,
+    indicators: Option<bool>,
     categories: Option<Vec<RawCategory>>,
     #[serde(default)]
     footer: RawFooter,
@@ -146,6 +147,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
         minify: raw.minify.unwrap_or(true),
         search: raw.search.unwrap_or(true),
+        indicators: raw.indicators.unwrap_or(true),
         categories,
         footer: Footer {
             organizer: raw.footer.organizer,

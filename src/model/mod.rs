@@ -31,6 +31,10 @@ pub struct Config {
     /// Build the search index (`search = false` in site.toml turns it
     /// off; without the `search` feature there is none).
     pub search: bool,
+    /// Indicators and peer medians on year and agency pages, the formulas
+    /// page and `data/indicators.csv`, `data/peers.csv` (`indicators =
+    /// false` in site.toml leaves them out).
+    pub indicators: bool,
     pub categories: Vec<Category>,
     pub footer: Footer,
 }

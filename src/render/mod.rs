@@ -75,6 +75,7 @@ impl<'a> Renderer<'a> {
         match product {
             Product::Summary(year) => self.ctx.summary(*year).into_iter().collect(),
             Product::Feeds => self.ctx.feeds(),
+            Product::Indicators => self.ctx.indicator_files(),
             Product::Tables | Product::Original { .. } | Product::Static | Product::SearchIndex => {
                 Vec::new()
             }

@@ -898,3 +898,45 @@ fn relative_to(from: &Path, to: &Path) -> String {
     );
     parts.join("/")
 }
+
+#[test]
+fn the_public_site_shows_indicators_unless_site_toml_turns_them_off() {
+    let site = flagged_site();
+    let out = tempfile::tempdir().unwrap();
+    let on = out.path().join("on");
+    gongkai::commands::build(site.root(), Some(on.clone())).unwrap();
+    assert!(read(&on.join("about/indicators/index.html")).contains("<code>disclosure_rate</code>"));
+    assert!(
+        read(&on.join("data/indicators.csv")).contains("\r\n2024,fine,fine局,department,0.4737,")
+    );
+    assert!(
+        read(&on.join("data/peers.csv"))
+            .contains("\r\n2024,department,disclosure_rate,2,0.4737,0.4737,0.4737\r\n")
+    );
+    let year = read(&on.join("2024/index.html"));
+    assert!(year.contains("2024年度指标的同类比较"));
+    assert!(year.contains("href=\"../about/indicators/index.html\""));
+    let agency = read(&on.join("agencies/fine/index.html"));
+    assert!(
+        agency.contains(
+            "47.4%<span class=peer>同类中位数 47.4%</span><span class=peer>第 1 / 2</span>"
+        ),
+        "{agency}"
+    );
+    assert!(agency.contains("href=\"../../about/indicators/index.html\""));
+
+    let toml = read(&site.root().join("site.toml"));
+    fs::write(
+        site.root().join("site.toml"),
+        format!("indicators = false\n{toml}"),
+    )
+    .unwrap();
+    let off = out.path().join("off");
+    gongkai::commands::build(site.root(), Some(off.clone())).unwrap();
+    assert!(!off.join("about").exists());
+    assert!(!off.join("data/indicators.csv").exists());
+    assert!(!off.join("data/peers.csv").exists());
+    assert!(off.join("data/reports.csv").exists());
+    assert!(!read(&off.join("2024/index.html")).contains("指标"));
+    assert!(!read(&off.join("agencies/fine/index.html")).contains("about/indicators"));
+}
