@@ -34,7 +34,7 @@ pub mod pipeline;
 pub mod render;
 pub mod serve;
 
-pub use diagnostics::{Diagnostic, Diagnostics, Severity, Span};
+pub use diagnostics::{Diagnostic, Diagnostics, Rule, Severity, Span};
 pub use error::{Error, Result};
 pub use load::{Loaded, load};
 pub use model::{Report, Site};

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use super::similarity::similarity;
 use super::{Ratio, new_requests, peers, previous};
 use crate::aggregate::{self, Status};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Rule};
 use crate::model::{Agency, Date, Number, ProseKind, Report, Site, rules};
 
 /// The kinds of flag, in the order of pages and files.
@@ -267,15 +267,12 @@ pub fn blank_cells(report: &Report) -> Option<String> {
     ))
 }
 
-/// The code of the rule that checks the prose's figures against the tables.
-pub const X3: &str = "X3";
-
 /// The X3 diagnostics of a report's files, each as `第 L 行：message`.
 pub fn prose_mismatches(report: &Report, diagnostics: &Diagnostics) -> Vec<String> {
     let md = report.file.with_extension("md");
     diagnostics
         .iter()
-        .filter(|d| d.rule == X3 && (d.file == report.file || d.file == md))
+        .filter(|d| d.rule == Rule::X3 && (d.file == report.file || d.file == md))
         .map(|d| match d.span {
             Some(span) => format!("{} 第 {} 行：{}", d.file.display(), span.line, d.message),
             None => format!("{}：{}", d.file.display(), d.message),

@@ -7,7 +7,6 @@
 mod cache;
 mod config;
 mod fields;
-mod plain;
 mod prose;
 mod report;
 pub mod yaml;
@@ -19,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule, Span};
 use crate::model::{Agency, Config, Report, Site, rules};
 use fields::FileCx;
 
@@ -286,7 +285,7 @@ impl Loader {
             None => {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "agency",
+                        Rule::Agency,
                         &Path::new("content").join(slug),
                         None,
                         format!("agency folder `{slug}` has no agency.yaml"),
@@ -304,7 +303,7 @@ impl Loader {
                     report.prose = self.load_prose(md, report.draft).map(Arc::new);
                 } else {
                     self.diagnostics.push(Diagnostic::warning(
-                        "prose",
+                        Rule::Prose,
                         file,
                         None,
                         format!("no {year}.md beside {year}.yaml: the page shows the tables only"),
@@ -334,7 +333,7 @@ impl Loader {
             if !folder.reports.contains_key(year) {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "orphan",
+                        Rule::Orphan,
                         file,
                         None,
                         format!(
@@ -360,7 +359,7 @@ impl Loader {
             Ok(Err(size)) => {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "file-size",
+                        Rule::FileSize,
                         rel,
                         None,
                         format!(
@@ -373,7 +372,7 @@ impl Loader {
             }
             Err(err) => {
                 self.diagnostics.push(Diagnostic::error(
-                    "io",
+                    Rule::Io,
                     rel,
                     None,
                     format!("cannot read: {err}"),
@@ -390,7 +389,7 @@ impl Loader {
         {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "encoding",
+                    Rule::Encoding,
                     rel,
                     None,
                     "the file is saved as UTF-16; it must be UTF-8".to_string(),
@@ -403,7 +402,7 @@ impl Loader {
             let before = String::from_utf8_lossy(&bytes[..at]);
             self.diagnostics.push(
                 Diagnostic::error(
-                    "encoding",
+                    Rule::Encoding,
                     rel,
                     Some(place_after(&before, at, 1)),
                     "a NUL byte (0x00), which no text file holds: the file is damaged or not text".to_string(),
@@ -420,7 +419,7 @@ impl Loader {
                 let before = String::from_utf8_lossy(&bytes[..valid]);
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "encoding",
+                        Rule::Encoding,
                         rel,
                         Some(place_after(&before, 0, 0)),
                         format!(
@@ -447,7 +446,7 @@ impl Loader {
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
         if blank {
             self.diagnostics.push(
-                Diagnostic::error("empty", rel, None, format!("the file is empty: {what}"))
+                Diagnostic::error(Rule::Empty, rel, None, format!("the file is empty: {what}"))
                     .with_help("`gongkai new AGENCY YEAR` writes a complete report to start from"),
             );
             return None;
@@ -456,7 +455,7 @@ impl Loader {
             Ok(node) => Some(node),
             Err(err) => {
                 self.diagnostics.push(Diagnostic::error(
-                    "yaml",
+                    Rule::Yaml,
                     rel,
                     Some(err.span),
                     format!("invalid YAML: {}", err.message),
@@ -471,7 +470,7 @@ impl Loader {
         if !self.root.join(rel).is_file() {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "config",
+                    Rule::Config,
                     rel,
                     None,
                     format!("no site.toml in {}", self.root.display()),
@@ -496,7 +495,7 @@ impl Loader {
         if !content.is_dir() {
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "content",
+                    Rule::Content,
                     Path::new("content"),
                     None,
                     "no content/ folder: the site has no agencies yet".to_string(),
@@ -510,7 +509,7 @@ impl Loader {
             if !is_dir {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "unknown-file",
+                        Rule::UnknownFile,
                         &rel,
                         None,
                         format!("unexpected file `{name}` in content/"),
@@ -529,7 +528,7 @@ impl Loader {
                 };
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "slug",
+                        Rule::Slug,
                         &rel,
                         None,
                         format!(
@@ -553,7 +552,7 @@ impl Loader {
             if is_dir {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "unknown-file",
+                        Rule::UnknownFile,
                         &rel,
                         None,
                         format!("unexpected folder `{name}` inside agency folder `{slug}`"),
@@ -574,8 +573,13 @@ impl Loader {
                     folder.pdfs.insert(y, rel);
                 }
                 None => self.diagnostics.push(
-                    Diagnostic::error("unknown-file", &rel, None, format!("unknown file `{name}`"))
-                        .with_help(unknown_file_help(&name)),
+                    Diagnostic::error(
+                        Rule::UnknownFile,
+                        &rel,
+                        None,
+                        format!("unknown file `{name}`"),
+                    )
+                    .with_help(unknown_file_help(&name)),
                 ),
             }
         }
@@ -607,7 +611,7 @@ impl Loader {
                     if kind.is_symlink() {
                         self.diagnostics.push(
                             Diagnostic::error(
-                                "symlink",
+                                Rule::Symlink,
                                 &rel,
                                 None,
                                 "a symbolic link: gongkai reads only real files and folders in content/, never where a link points".to_string(),
@@ -619,7 +623,7 @@ impl Loader {
                     if !kind.is_dir() && !kind.is_file() {
                         self.diagnostics.push(
                             Diagnostic::error(
-                                "special-file",
+                                Rule::SpecialFile,
                                 &rel,
                                 None,
                                 "not a regular file (a pipe, socket or device): content/ holds files and folders only".to_string(),
@@ -641,7 +645,7 @@ impl Loader {
                         .unwrap_or(Path::new("content"))
                         .to_path_buf();
                     self.diagnostics.push(Diagnostic::error(
-                        "io",
+                        Rule::Io,
                         &path,
                         None,
                         format!("cannot read: {err}"),
@@ -708,7 +712,7 @@ impl Loader {
                 Some(first) => {
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "duplicate",
+                            Rule::Duplicate,
                             &agency.file,
                             Some(agency.name_span),
                             format!(
@@ -726,7 +730,7 @@ impl Loader {
                             .any(|r| r.agency == first.slug && r.year == report.year)
                         {
                             self.diagnostics.push(Diagnostic::error(
-                                "duplicate",
+                                Rule::Duplicate,
                                 &report.file,
                                 None,
                                 format!(

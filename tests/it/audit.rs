@@ -469,13 +469,13 @@ fn prose_mismatch_takes_the_x3_diagnostics_of_the_report_when_there_are_any() {
     // An X3 finding on a's prose (as the rule of issue 15 reports it).
     let mut diagnostics = Diagnostics::default();
     diagnostics.push(Diagnostic::warning(
-        "X3",
+        gongkai::diagnostics::Rule::X3,
         Path::new("content/a/2024.md"),
         Some(gongkai::Span::new(3, 5, 20, 2)),
         "正文 says 20 requests, but 一、本年新收 · 总计 is 19".to_string(),
     ));
     diagnostics.push(Diagnostic::warning(
-        "X7",
+        gongkai::diagnostics::Rule::X7,
         Path::new("content/b/2024.yaml"),
         Some(gongkai::Span::new(3, 5, 20, 2)),
         "not a prose rule".to_string(),

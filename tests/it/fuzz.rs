@@ -10,6 +10,7 @@
 //! --test fuzz` runs more and others.
 
 use crate::common;
+use gongkai::diagnostics::Rule;
 use std::path::Path;
 
 use proptest::prelude::*;
@@ -244,7 +245,7 @@ fn load_mutated(site: &Path, text: &str) -> Result<(), TestCaseError> {
             None => prop_assert!(
                 matches!(
                     d.rule,
-                    "empty" | "encoding" | "prose" | "year" | "duplicate"
+                    Rule::Empty | Rule::Encoding | Rule::Prose | Rule::Year | Rule::Duplicate
                 ),
                 "no line: {d}"
             ),

@@ -6,10 +6,10 @@
 //! It never decides anything the full parser would decide differently: on
 //! the first line outside the subset (anchors, block scalars, block lists,
 //! tabs, quoting with escapes, duplicate keys, any scalar whose YAML type is
-//! not obvious) it gives up and [`super::yaml::parse`] uses serde-saphyr for
+//! not obvious) it gives up and [`super::parse`] uses serde-saphyr for
 //! the whole file. Tests check that both give the same tree, spans included.
 
-use super::yaml::{Kind, Node};
+use super::{Kind, MAX_DEPTH, Node};
 use crate::diagnostics::Span;
 
 /// The tree of `source`, or `None` when it is not in the subset.
@@ -62,7 +62,7 @@ struct Line<'a> {
 /// A block mapping whose keys sit at `indent`, from `lines[*pos]` on, at
 /// nesting level `depth` (deeper than serde-saphyr allows is its to refuse).
 fn map(source: &str, lines: &[Line], pos: &mut usize, indent: usize, depth: usize) -> Option<Node> {
-    if depth > super::yaml::MAX_DEPTH {
+    if depth > MAX_DEPTH {
         return None;
     }
     let first = &lines[*pos];
