@@ -311,6 +311,9 @@ pub struct Indicators<'a> {
     pub rows: Vec<Entry<'a>>,
     /// By (year, category key).
     pub peers: BTreeMap<(i32, String), peers::Group>,
+    /// Each agency's rows (indexes in `rows`), by year: an agency page
+    /// looks up its own without reading every row.
+    by_agency: BTreeMap<&'a str, Vec<usize>>,
 }
 
 /// The same agency's non-draft report of the year before.
@@ -349,14 +352,32 @@ impl<'a> Indicators<'a> {
             ))
         });
         let peers = peers::groups(&rows);
-        Indicators { rows, peers }
+        let mut by_agency: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        for (i, e) in rows.iter().enumerate() {
+            by_agency
+                .entry(e.report.agency.as_str())
+                .or_default()
+                .push(i);
+        }
+        Indicators {
+            rows,
+            peers,
+            by_agency,
+        }
+    }
+
+    /// An agency's rows, by year.
+    pub fn of_agency(&self, agency: &str) -> impl Iterator<Item = &Entry<'a>> {
+        self.by_agency
+            .get(agency)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.rows[i])
     }
 
     /// The row of one report.
     pub fn row(&self, agency: &str, year: i32) -> Option<&Entry<'a>> {
-        self.rows
-            .iter()
-            .find(|r| r.report.agency == agency && r.report.year == year)
+        self.of_agency(agency).find(|r| r.report.year == year)
     }
 
     /// The peer group of a report's year and category.

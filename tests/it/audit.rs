@@ -940,3 +940,32 @@ fn the_public_site_shows_indicators_unless_site_toml_turns_them_off() {
     assert!(!read(&off.join("2024/index.html")).contains("指标"));
     assert!(!read(&off.join("agencies/fine/index.html")).contains("about/indicators"));
 }
+
+#[test]
+fn serve_renders_again_the_pages_a_changed_report_moves_among_its_peers() {
+    let site = flagged_site();
+    let root = site.root();
+    let mut preview = gongkai::serve::Preview::new(root, crate::incremental::formatter());
+    preview.rebuild(&[]);
+    let page = |p: &gongkai::serve::Preview, rel: &str| {
+        String::from_utf8(crate::incremental::served(p)[rel].clone()).unwrap()
+    };
+    let fine_before = page(&preview, "agencies/fine/index.html");
+    let year_before = page(&preview, "2024/index.html");
+    // late's 2023 report: other figures move fine's category medians, and
+    // its 新收 moves late's 2024 申请量同比 on the 2024 year page.
+    let changed = Fig {
+        new: 38,
+        granted: 20,
+        ..FIG
+    };
+    site.report("late", 2023, &changed);
+    crate::incremental::rebuild_same_as_full(
+        root,
+        &mut preview,
+        &["content/late/2023.yaml"],
+        "a peer's figures",
+    );
+    assert_ne!(page(&preview, "agencies/fine/index.html"), fine_before);
+    assert_ne!(page(&preview, "2024/index.html"), year_before);
+}

@@ -107,13 +107,8 @@ impl SiteContext<'_> {
     /// category's median and its place that year.
     pub(crate) fn agency_indicators(&self, slug: &str) -> Option<AgencyIndicators> {
         let indicators = self.indicators.as_ref()?;
-        let entries: Vec<_> = indicators
-            .rows
-            .iter()
-            .filter(|e| e.report.agency == slug)
-            .collect();
-        let mut entries = entries;
-        entries.sort_by_key(|e| e.report.year);
+        // Rows are sorted by year first, so an agency's are too.
+        let entries: Vec<_> = indicators.of_agency(slug).collect();
         if entries.is_empty() {
             return None;
         }
