@@ -969,3 +969,63 @@ fn serve_renders_again_the_pages_a_changed_report_moves_among_its_peers() {
     assert_ne!(page(&preview, "agencies/fine/index.html"), fine_before);
     assert_ne!(page(&preview, "2024/index.html"), year_before);
 }
+
+#[test]
+fn the_fixture_reports_indicators_are_the_fractions_of_their_cells() {
+    let loaded = gongkai::load(&common::base_dir());
+    let s = loaded.site.as_ref().unwrap();
+    let ind = Indicators::compute(s);
+    let cell = |r: &gongkai::Report, key: &str| -> i64 {
+        r.cell_value(key)
+            .unwrap_or_else(|| panic!("{key}"))
+            .unwrap()
+            .as_integer()
+            .unwrap()
+    };
+    let mut checked = 0;
+    for r in s.reports.iter().filter(|r| !r.draft) {
+        let total = cell(r, "requests.total.total");
+        let new = cell(r, "requests.new.total");
+        let review = |c: &str| cell(r, &format!("reviews.review.{c}"));
+        let both = |c: &str| {
+            cell(r, &format!("reviews.litigation_direct.{c}"))
+                + cell(r, &format!("reviews.litigation_after_review.{c}"))
+        };
+        let rate = |n: i64, d: i64| match Ratio::new(n.into(), d.into()) {
+            Some(x) => Value::Rate(x),
+            None => Value::NotApplicable,
+        };
+        let prev = s.report(&r.agency, r.year - 1).filter(|p| !p.draft);
+        let expected = [
+            rate(
+                cell(r, "requests.granted.total") + cell(r, "requests.partially_granted.total"),
+                total,
+            ),
+            rate(cell(r, "requests.unavailable.not_held.total"), total),
+            rate(
+                cell(r, "requests.carried_forward.total"),
+                new + cell(r, "requests.carried_over.total"),
+            ),
+            rate(review("corrected"), review("total") - review("pending")),
+            rate(both("corrected"), both("total") - both("pending")),
+            match prev {
+                Some(p) => rate(
+                    new - cell(p, "requests.new.total"),
+                    cell(p, "requests.new.total"),
+                ),
+                None => Value::NotApplicable,
+            },
+        ];
+        assert_eq!(
+            values(&ind, &r.agency, r.year),
+            expected,
+            "{} {}",
+            r.agency,
+            r.year
+        );
+        checked += 1;
+    }
+    // Both formats: fagaiju 2020 (2019), weibin and zhongtongjie (2021).
+    assert_eq!(checked, 4);
+    assert_eq!(values(&ind, "zhongtongjie", 2024)[5], r(-2, 5));
+}
