@@ -40,8 +40,6 @@ pub enum Error {
     SumTooLarge(i32),
     #[error("template error: {0}")]
     Template(String),
-    #[error("search index: {0}")]
-    Search(String),
     #[error("serve: {0}")]
     Serve(String),
     #[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]

@@ -301,8 +301,8 @@ fn names_and_prose_cannot_put_script_on_a_page_or_run_as_templates() {
             }
         }
     }
-    // 13 pages, and search/index.html with the search feature.
-    assert_eq!(pages, if cfg!(feature = "search") { 14 } else { 13 });
+    // 13 pages and search/index.html.
+    assert_eq!(pages, 14);
 }
 
 #[test]

@@ -66,7 +66,8 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     let staging = Staging::new(&output)?;
     let ctx = &renderer.ctx;
     let jobs = ctx.jobs();
-    // The pages the search index reads, cut down to what it reads.
+    // The pages the search index reads, as it reads them (made here, on
+    // the threads that render, while the page is at hand).
     let found = Mutex::new(Vec::new());
     let pages = jobs
         .par_iter()
@@ -76,9 +77,12 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
             let path = ctx.job_path(job);
             staging.write(&path, html.as_bytes())?;
             ctx.spent.add(&ctx.spent.write, clock);
-            if ctx.search && search::indexed(&path) {
-                let page = (path, search::reduce(&html));
-                found.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+            if ctx.search {
+                let clock = Instant::now();
+                if let Some(page) = search::page(&path, &html) {
+                    found.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+                }
+                ctx.spent.add(&ctx.spent.search, clock);
             }
             Ok(html.len())
         })
@@ -93,11 +97,15 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     );
     clock.add("· render", ctx.spent.get(&ctx.spent.render));
     clock.add("· write", ctx.spent.get(&ctx.spent.write));
+    if ctx.search {
+        clock.add("· search", ctx.spent.get(&ctx.spent.search));
+    }
 
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if ctx.search {
-        files = search::index(found)?;
+        files = search::index(&found);
+        drop(found);
         clock.lap("search");
     }
 
@@ -310,6 +318,8 @@ struct Spent {
     views: AtomicU64,
     render: AtomicU64,
     write: AtomicU64,
+    /// Reading the rendered pages for the search index.
+    search: AtomicU64,
 }
 
 impl Spent {
@@ -718,6 +728,7 @@ struct ReportView {
     reviews: tables::Table,
     pdf: bool,
     other_years: Vec<i32>,
+    search: SearchFacts,
 }
 
 #[derive(Serialize)]
@@ -846,6 +857,16 @@ struct AgencyView {
     category: String,
     years: Vec<StatusRow>,
     chart: Option<String>,
+    search: SearchFacts,
+}
+
+/// What the search index reads from a page besides its text (the
+/// `data-search-names` and `data-search-category` attributes): the agency's
+/// full and short names, and its category's name.
+#[derive(Serialize)]
+struct SearchFacts {
+    names: String,
+    category: String,
 }
 
 impl<'a> SiteContext<'a> {
@@ -864,7 +885,7 @@ impl<'a> SiteContext<'a> {
             reports,
             totals,
             sums,
-            search: search::AVAILABLE && site.config.search,
+            search: site.config.search,
             spent: Spent::default(),
         }
     }
@@ -1072,6 +1093,23 @@ impl<'a> SiteContext<'a> {
         &self.site.agencies[slug].name
     }
 
+    fn search_facts(&self, slug: &str) -> SearchFacts {
+        let agency = &self.site.agencies[slug];
+        let mut names = agency.name.clone();
+        if let Some(short) = agency.short_name.as_ref().filter(|s| **s != agency.name) {
+            names.push(' ');
+            names.push_str(short);
+        }
+        SearchFacts {
+            names,
+            category: self
+                .site
+                .config
+                .category(&agency.category)
+                .map_or(agency.category.clone(), |c| c.name.clone()),
+        }
+    }
+
     fn report_view(&self, report: &Report) -> ReportView {
         let name = self.agency_name(&report.agency).to_string();
         let prose = |kinds: &[ProseKind]| -> Vec<ProseView> {
@@ -1143,6 +1181,7 @@ impl<'a> SiteContext<'a> {
             )),
             pdf: report.has_pdf,
             other_years,
+            search: self.search_facts(&report.agency),
         }
     }
 
@@ -1397,6 +1436,7 @@ impl<'a> SiteContext<'a> {
                 .map_or(agency.category.clone(), |c| c.name.clone()),
             years: rows,
             chart,
+            search: self.search_facts(slug),
         }
     }
 

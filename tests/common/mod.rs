@@ -150,9 +150,10 @@ fn theme_script(tag: &str) -> bool {
         let local = src
             .trim_start_matches("https://www.example.gov.cn/gknb/")
             .trim_start_matches("../");
-        local == "static/site.js" || local == "pagefind/pagefind-ui.js"
+        local == "static/site.js" || local == "search-index/search.js"
     });
-    ours && head.split_whitespace().count() == 2 && after.starts_with("</script>")
+    let rest: Vec<&str> = head.split_whitespace().skip(2).collect();
+    ours && (rest.is_empty() || rest == ["defer"]) && after.starts_with("</script>")
 }
 
 pub fn executable(page: &str) -> Option<String> {
