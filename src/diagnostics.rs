@@ -74,13 +74,108 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Every rule and check a diagnostic can come from. Each prints as its code:
+/// `R1`…`R8`, `X1`…`X7` of the contract, or a named check such as
+/// `unknown-key` (all listed in the README's table). Diagnostics at one
+/// place are ordered by the code as printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Rule {
+    R1,
+    R2,
+    R3,
+    R4,
+    R5,
+    R6,
+    R7,
+    R8,
+    X1,
+    X2,
+    X3,
+    X5,
+    X6,
+    X7,
+    TooLarge,
+    Yaml,
+    Encoding,
+    FileSize,
+    Symlink,
+    SpecialFile,
+    Io,
+    Empty,
+    UnknownKey,
+    MissingKey,
+    MissingRow,
+    Type,
+    Year,
+    Category,
+    Slug,
+    UnknownFile,
+    Agency,
+    Duplicate,
+    Orphan,
+    Heading,
+    Prose,
+    Config,
+    Content,
+}
+
+impl Rule {
+    /// The code as printed (`R3`, `unknown-key`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Rule::R1 => "R1",
+            Rule::R2 => "R2",
+            Rule::R3 => "R3",
+            Rule::R4 => "R4",
+            Rule::R5 => "R5",
+            Rule::R6 => "R6",
+            Rule::R7 => "R7",
+            Rule::R8 => "R8",
+            Rule::X1 => "X1",
+            Rule::X2 => "X2",
+            Rule::X3 => "X3",
+            Rule::X5 => "X5",
+            Rule::X6 => "X6",
+            Rule::X7 => "X7",
+            Rule::TooLarge => "too-large",
+            Rule::Yaml => "yaml",
+            Rule::Encoding => "encoding",
+            Rule::FileSize => "file-size",
+            Rule::Symlink => "symlink",
+            Rule::SpecialFile => "special-file",
+            Rule::Io => "io",
+            Rule::Empty => "empty",
+            Rule::UnknownKey => "unknown-key",
+            Rule::MissingKey => "missing-key",
+            Rule::MissingRow => "missing-row",
+            Rule::Type => "type",
+            Rule::Year => "year",
+            Rule::Category => "category",
+            Rule::Slug => "slug",
+            Rule::UnknownFile => "unknown-file",
+            Rule::Agency => "agency",
+            Rule::Duplicate => "duplicate",
+            Rule::Orphan => "orphan",
+            Rule::Heading => "heading",
+            Rule::Prose => "prose",
+            Rule::Config => "config",
+            Rule::Content => "content",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
 /// One problem: what is wrong, where, and under which rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// The rule's code: `R1`…`R8`, `X1`…`X7` of the contract, or a named
-    /// check such as `unknown-key` (all listed in the README).
-    pub rule: &'static str,
+    /// The rule or check that found it (printed as its code).
+    pub rule: Rule,
     /// Path relative to the site root, with `/` separators.
     pub file: PathBuf,
     /// `None` when the problem concerns a whole file or folder.
@@ -91,7 +186,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(rule: &'static str, file: &Path, span: Option<Span>, message: String) -> Self {
+    pub fn error(rule: Rule, file: &Path, span: Option<Span>, message: String) -> Self {
         Diagnostic {
             severity: Severity::Error,
             rule,
@@ -102,7 +197,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(rule: &'static str, file: &Path, span: Option<Span>, message: String) -> Self {
+    pub fn warning(rule: Rule, file: &Path, span: Option<Span>, message: String) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(rule, file, span, message)
@@ -177,13 +272,13 @@ impl Diagnostics {
             (
                 &a.file,
                 a.span.map(|s| (s.line, s.column)),
-                a.rule,
+                a.rule.code(),
                 &a.message,
             )
                 .cmp(&(
                     &b.file,
                     b.span.map(|s| (s.line, s.column)),
-                    b.rule,
+                    b.rule.code(),
                     &b.message,
                 ))
         });

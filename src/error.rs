@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::diagnostics::Diagnostics;
+use crate::load::Loaded;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -59,9 +59,11 @@ pub enum Error {
     BadCell { arg: String, why: String },
     #[error("{} already exists; pass --force to replace it", .0.display())]
     ImportExists(PathBuf),
-    /// The site could not be loaded well enough to act on.
-    #[error("the site has {} error(s)", .0.error_count())]
-    Invalid(Diagnostics),
+    /// The site could not be loaded well enough to act on. It carries what
+    /// was loaded (diagnostics and the sources they cite), so the caller
+    /// prints them without loading the site again.
+    #[error("the site has {} error(s)", .0.diagnostics.error_count())]
+    Invalid(Box<Loaded>),
 }
 
 impl Error {

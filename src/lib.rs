@@ -8,8 +8,10 @@
 //! - [`load`]: the content folder → the model, with a position for every cell;
 //! - [`diagnostics`]: problems with file, line, column and rule;
 //! - [`aggregate`]: district sums, key figures, publication status;
-//! - [`render`]: pages as parallel jobs, tables, charts, data downloads;
-//! - [`output`]: the atomic swap of the output folder;
+//! - [`render`]: the plan of a site's output (pages as jobs, other files as
+//!   products), view models, tables, charts, data downloads;
+//! - [`output`]: sinks: the staging folder and its atomic swap, memory;
+//! - [`pipeline`]: load → validate → aggregate → plan → render → sink, timed;
 //! - [`serve`]: the preview server: in-memory site, watch, live reload;
 //! - [`generate`]: synthetic sites for benchmarks and tests;
 //! - [`import`]: published reports' text → the content format, never guessing;
@@ -24,10 +26,11 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod serve;
 
-pub use diagnostics::{Diagnostic, Diagnostics, Severity, Span};
+pub use diagnostics::{Diagnostic, Diagnostics, Rule, Severity, Span};
 pub use error::{Error, Result};
 pub use load::{Loaded, load};
 pub use model::{Report, Site};

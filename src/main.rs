@@ -2,7 +2,8 @@
 //! diagnostics and errors into reports for the terminal (miette).
 
 mod cli;
-mod report;
+mod console;
+mod print;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +12,7 @@ use clap::Parser;
 use cli::{Cli, Command, FormatArg};
 use gongkai::commands;
 use gongkai::model::Format;
-use gongkai::serve::{Notice, ServeOptions, Server};
+use gongkai::serve::ServeOptions;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -19,7 +20,7 @@ fn main() -> ExitCode {
     match run(cli.command, &root) {
         Ok(code) => code,
         Err(err) => {
-            report::error(&err);
+            console::error(&err);
             ExitCode::FAILURE
         }
     }
@@ -38,7 +39,7 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
         }
         Command::Check { deny_warnings } => {
             let loaded = commands::check(root);
-            report::diagnostics(&loaded);
+            console::diagnostics(&loaded);
             let d = &loaded.diagnostics;
             if let Some(site) = &loaded.site {
                 eprintln!(
@@ -61,18 +62,17 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             let result = commands::build(root, output);
             let (loaded, summary) = match result {
                 Ok(done) => done,
-                Err(gongkai::Error::Invalid(diagnostics)) => {
-                    let loaded = commands::check(root);
-                    report::diagnostics(&loaded);
+                Err(gongkai::Error::Invalid(loaded)) => {
+                    console::diagnostics(&loaded);
                     eprintln!(
                         "build refused: {} error(s); the previous output is left untouched",
-                        diagnostics.error_count()
+                        loaded.diagnostics.error_count()
                     );
                     return Ok(ExitCode::FAILURE);
                 }
                 Err(e) => return Err(e),
             };
-            report::diagnostics(&loaded);
+            console::diagnostics(&loaded);
             if timings {
                 for (phase, time) in loaded.timings.iter().chain(&summary.timings) {
                     eprintln!("  {phase:<10} {:>8.1} ms", time.as_secs_f64() * 1000.0);
@@ -94,7 +94,7 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             open,
             poll,
             timings,
-        } => serve(root, ServeOptions { bind, port, poll }, open, timings),
+        } => print::serve(root, ServeOptions { bind, port, poll }, open, timings),
         Command::Generate {
             dir,
             agencies,
@@ -122,16 +122,18 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             dry_run,
             force,
             cells,
-        } => import(
+        } => print::import(
             root,
-            &files,
-            year,
-            &cells,
-            dry_run,
-            &gongkai::import::Options {
-                agency,
-                category,
-                force,
+            &gongkai::import::Request {
+                files,
+                year,
+                cells,
+                dry_run,
+                options: gongkai::import::Options {
+                    agency,
+                    category,
+                    force,
+                },
             },
         ),
         Command::New {
@@ -159,199 +161,5 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-    }
-}
-
-fn serve(
-    root: &std::path::Path,
-    options: ServeOptions,
-    open: bool,
-    timings: bool,
-) -> gongkai::Result<ExitCode> {
-    let root = root
-        .canonicalize()
-        .map_err(|e| gongkai::Error::io(root, e))?;
-    // The terminal prints the diagnostics exactly as the browsers' overlay
-    // shows them (without colour): the text the rebuild made, not a second
-    // load of the site.
-    let plain: gongkai::serve::Formatter = std::sync::Arc::new(|l| report::format(l, false));
-    let (server, preview, first) = Server::start(&root, &options, plain)?;
-    match &preview.snapshot.errors {
-        Some(errors) => {
-            eprintln!("the site has errors; pages show them until they are fixed:");
-            eprint!("{errors}");
-        }
-        None => eprintln!(
-            "built {} file(s) in {} ms ({} warning(s))",
-            preview.snapshot.files.len(),
-            first.took.as_millis(),
-            first.warnings
-        ),
-    }
-    let url = format!("http://{}/", server.addr);
-    // Tests and scripts read this line to find the port.
-    println!("serving {} at {url} (Ctrl-C to stop)", root.display());
-    if options.bind != "127.0.0.1" && options.bind != "localhost" && options.bind != "::1" {
-        eprintln!(
-            "warning: listening on {}: anyone who can reach this machine can see the preview",
-            options.bind
-        );
-    }
-    if open {
-        open_browser(&url);
-    }
-    let mut failing = preview.snapshot.errors.is_some();
-    server.watch(preview, |notice| match notice {
-        Notice::Rebuilt { outcome, cause } => {
-            if std::mem::take(&mut failing) {
-                eprintln!("the errors are fixed ({})", describe(&cause));
-            }
-            if outcome.changed.is_empty() {
-                return;
-            }
-            eprintln!(
-                "rebuilt in {} ms: {} page(s) rendered, {} file(s) changed ({})",
-                outcome.took.as_millis(),
-                outcome.rendered,
-                outcome.changed.len(),
-                describe(&cause)
-            );
-            if timings {
-                for (phase, took) in &outcome.phases {
-                    eprintln!("  {phase:<10} {:>8.1} ms", took.as_secs_f64() * 1000.0);
-                }
-            }
-        }
-        Notice::Failed { cause, errors } => {
-            failing = true;
-            eprintln!("not rebuilt ({}): the content has errors", describe(&cause));
-            eprint!("{errors}");
-        }
-    });
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `import`: each file read, planned, written (or printed), checked; a
-/// summary line per file. Exit 1 when any file was refused or its result
-/// has errors.
-fn import(
-    root: &std::path::Path,
-    files: &[PathBuf],
-    year: Option<i32>,
-    cells: &[String],
-    dry_run: bool,
-    options: &gongkai::import::Options,
-) -> gongkai::Result<ExitCode> {
-    use gongkai::import;
-    import::check_slug(&options.agency)?;
-    let given = import::parse_given(cells)?;
-    let files = import::expand(files)?;
-    if files.len() > 1 && (year.is_some() || !given.is_empty()) {
-        eprintln!("error: --year and --cell apply to one file; import the others separately");
-        return Ok(ExitCode::FAILURE);
-    }
-    if !root.join("site.toml").exists() {
-        return Err(gongkai::Error::Import {
-            file: root.join("site.toml"),
-            line: None,
-            message: "no site here: run `gongkai init DIR` first, or pass --root".to_string(),
-        });
-    }
-    let mut failed = 0;
-    let mut years = std::collections::BTreeMap::new();
-    for file in &files {
-        let name = file.display().to_string();
-        let result = (|| -> gongkai::Result<bool> {
-            let text = import::file_text(file)?;
-            let mut imported = import::read_text(&text, file, year, &given)?;
-            if let Some(other) = years.insert(imported.year, name.clone()) {
-                return Err(gongkai::Error::Import {
-                    file: file.clone(),
-                    line: None,
-                    message: format!("{} is also the year of {other}", imported.year),
-                });
-            }
-            let site = gongkai::load(root)
-                .site
-                .ok_or_else(|| gongkai::Error::Import {
-                    file: root.join("site.toml"),
-                    line: None,
-                    message: "site.toml cannot be read; run `gongkai check`".to_string(),
-                })?;
-            let plan = import::plan(root, &site, &mut imported, file, options)?;
-            for note in &imported.notes {
-                eprintln!("note: {name}: {note}");
-            }
-            for b in &imported.broken {
-                eprintln!("warning: {name}: as published: {b}");
-            }
-            if let Some(n) = &plan.category_note {
-                eprintln!("note: {n}");
-            }
-            println!("{name}: {}", imported.summary());
-            if imported.as_published() {
-                println!(
-                    "{name}: the published figures break {} rule(s): kept as published (as_published: true)",
-                    imported.broken.len()
-                );
-            }
-            if dry_run {
-                for (path, text) in &plan.files {
-                    println!("--- {} (dry run: not written)", path.display());
-                    print!("{text}");
-                }
-            } else {
-                import::write(root, &plan)?;
-                for (path, _) in &plan.files {
-                    println!("wrote {}", path.display());
-                }
-            }
-            let checked = import::check_planned(root, &plan, !dry_run)?;
-            report::diagnostics(&checked);
-            Ok(!checked.diagnostics.has_errors())
-        })();
-        match result {
-            Ok(true) => {}
-            Ok(false) => failed += 1,
-            Err(e) => {
-                report::error(&e);
-                failed += 1;
-            }
-        }
-    }
-    if files.len() > 1 {
-        println!(
-            "imported {} of {} file(s)",
-            files.len() - failed,
-            files.len()
-        );
-    }
-    Ok(if failed > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn describe(paths: &[PathBuf]) -> String {
-    match paths {
-        [] => "rescan".to_string(),
-        [one] => one.display().to_string(),
-        [one, rest @ ..] => format!("{} and {} more", one.display(), rest.len()),
-    }
-}
-
-fn open_browser(url: &str) {
-    let command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open").arg(url).spawn()
-    } else if cfg!(windows) {
-        std::process::Command::new("cmd")
-            .args(["/C", "start", "", url])
-            .spawn()
-    } else {
-        std::process::Command::new("xdg-open").arg(url).spawn()
-    };
-    if let Err(e) = command {
-        eprintln!("could not open a browser ({e}); open {url} yourself");
     }
 }

@@ -9,28 +9,17 @@ pub use new::{NewReport, agency_yaml, new_report, prose_md, report_yaml};
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
-
+use crate::error::Result;
 use crate::load::{Loaded, load};
+use crate::pipeline::{self, BuildOptions, BuildSummary};
 
 /// Loads and validates the whole site; the caller decides how to report.
 pub fn check(root: &Path) -> Loaded {
     load(root)
 }
 
-/// Checks, then builds. Content with errors is refused (the diagnostics
-/// are in the error); warnings are returned with the summary.
-pub fn build(
-    root: &Path,
-    output: Option<PathBuf>,
-) -> Result<(Loaded, crate::render::BuildSummary)> {
-    let loaded = load(root);
-    if loaded.diagnostics.has_errors() {
-        return Err(Error::Invalid(loaded.diagnostics));
-    }
-    let Some(site) = &loaded.site else {
-        return Err(Error::Invalid(loaded.diagnostics));
-    };
-    let summary = crate::render::build(site, &crate::render::BuildOptions { output })?;
-    Ok((loaded, summary))
+/// Checks, then builds. Content with errors is refused (what was loaded
+/// is in the error); warnings are returned with the summary.
+pub fn build(root: &Path, output: Option<PathBuf>) -> Result<(Loaded, BuildSummary)> {
+    pipeline::load_and_build(root, &BuildOptions { output })
 }

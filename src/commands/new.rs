@@ -37,9 +37,9 @@ pub fn new_report(root: &Path, req: &NewReport) -> Result<Vec<PathBuf>> {
     if !(1000..=9999).contains(&req.year) {
         return Err(Error::InvalidYear(req.year));
     }
-    let loaded = load::load(root);
-    let Some(site) = loaded.site else {
-        return Err(Error::Invalid(loaded.diagnostics));
+    let mut loaded = load::load(root);
+    let Some(site) = loaded.site.take() else {
+        return Err(Error::Invalid(Box::new(loaded)));
     };
     let dir = Path::new("content").join(&req.agency);
     let yaml = dir.join(format!("{}.yaml", req.year));

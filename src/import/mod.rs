@@ -13,10 +13,13 @@
 //! [`prose`] (title, dates, headings, Markdown), [`write`] (the files).
 
 mod prose;
+mod run;
 mod split;
 pub mod tables;
 mod text;
 mod write;
+
+pub use run::{Done, FileOutcome, Options, Plan, Request, file_text, run};
 
 use std::path::{Path, PathBuf};
 
@@ -110,8 +113,23 @@ impl Imported {
     }
 }
 
-/// Reads a report from its text. `file` names it in messages.
-pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Result<Imported> {
+/// What the site already holds that can decide between readings.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context<'a> {
+    /// The agency's report of the year before (not a draft): X1 and X2.
+    pub previous: Option<&'a Report>,
+}
+
+/// The text normalised, its section headings, title and year.
+struct Located {
+    text: String,
+    h: prose::Headings,
+    title: Option<prose::Title>,
+    year: i32,
+    body_start: usize,
+}
+
+fn locate(raw: &str, file: &Path, year: Option<i32>) -> Result<Located> {
     let fail = |line: Option<usize>, message: String| Error::Import {
         file: file.to_path_buf(),
         line,
@@ -157,6 +175,43 @@ pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Re
             ));
         }
     };
+    Ok(Located {
+        text,
+        h,
+        title,
+        year,
+        body_start,
+    })
+}
+
+/// The year a report's text is for (its title, else its statistics
+/// period, else `--year`), without reading its tables.
+pub fn year_of(raw: &str, file: &Path, year: Option<i32>) -> Result<i32> {
+    locate(raw, file, year).map(|l| l.year)
+}
+
+/// Reads a report from its text. `file` names it in messages.
+pub fn read_text(raw: &str, file: &Path, year: Option<i32>, given: &Given) -> Result<Imported> {
+    read_text_in(raw, file, year, given, &Context::default())
+}
+
+/// Reads a report from its text, with what the site holds to decide
+/// between readings.
+pub fn read_text_in(
+    raw: &str,
+    file: &Path,
+    year: Option<i32>,
+    given: &Given,
+    _cx: &Context,
+) -> Result<Imported> {
+    let Located {
+        text,
+        h,
+        title,
+        year,
+        body_start,
+    } = locate(raw, file, year)?;
+    let at = |i: usize| h.found[i].clone().expect("checked");
     let (published, index_number) = prose::metadata(&text, body_start);
     let end_of = |i: usize| at(i).end;
     let reviews_end = h.found[4]
@@ -419,285 +474,4 @@ pub fn parse_given(args: &[String]) -> Result<Given> {
         out.insert(k.to_string(), n);
     }
     Ok(out)
-}
-
-/// A text (or a PDF's text) over the limit of content files: no report is.
-fn too_large(path: &Path, size: u64) -> Error {
-    Error::Import {
-        file: path.to_path_buf(),
-        line: None,
-        message: format!(
-            "the text is {size} bytes; a report's text is at most {} bytes (1 MiB): is it the right file?",
-            crate::load::MAX_FILE_BYTES
-        ),
-    }
-}
-
-/// The text of a file: `.pdf` through pdftotext, anything else as UTF-8.
-pub fn file_text(path: &Path) -> Result<String> {
-    let is_pdf = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    if is_pdf {
-        let out = std::process::Command::new("pdftotext")
-            .arg("-enc")
-            .arg("UTF-8")
-            .arg(path)
-            .arg("-")
-            .output();
-        return match out {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Err(Error::NoPdftotext(path.to_path_buf()))
-            }
-            Err(e) => Err(Error::io(path, e)),
-            Ok(o) if !o.status.success() => Err(Error::Import {
-                file: path.to_path_buf(),
-                line: None,
-                message: format!(
-                    "pdftotext failed: {}",
-                    String::from_utf8_lossy(&o.stderr).trim()
-                ),
-            }),
-            Ok(o) if o.stdout.len() as u64 > crate::load::MAX_FILE_BYTES => {
-                Err(too_large(path, o.stdout.len() as u64))
-            }
-            Ok(o) => String::from_utf8(o.stdout).map_err(|_| Error::Import {
-                file: path.to_path_buf(),
-                line: None,
-                message: "pdftotext did not give UTF-8 text".to_string(),
-            }),
-        };
-    }
-    let bytes = match crate::load::read_limited(path).map_err(|e| Error::io(path, e))? {
-        Ok(bytes) => bytes,
-        Err(size) => return Err(too_large(path, size)),
-    };
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::Import {
-            file: path.to_path_buf(),
-            line: None,
-            message: "the file is UTF-16; save it as UTF-8".to_string(),
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Error::Import {
-            file: path.to_path_buf(),
-            line: Some(line),
-            message: "the text is not UTF-8 (GBK?); convert it, e.g. `iconv -f GBK -t UTF-8`"
-                .to_string(),
-        }
-    })
-}
-
-/// The files to import: each FILE, and the `.txt`/`.pdf` files of each folder.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(p)
-                .map_err(|e| Error::io(p, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && f.extension().is_some_and(|e| {
-                            e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("pdf")
-                        })
-                })
-                .collect();
-            found.sort();
-            out.extend(found);
-        } else if p.exists() {
-            out.push(p.clone());
-        } else {
-            return Err(Error::io(
-                p,
-                std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-            ));
-        }
-    }
-    Ok(out)
-}
-
-/// What importing one report will write.
-#[derive(Clone, Debug)]
-pub struct Plan {
-    /// Relative to the site root, with their text.
-    pub files: Vec<(PathBuf, String)>,
-    /// Said when a new agency's category was taken from its name.
-    pub category_note: Option<String>,
-}
-
-/// Settings of one `import` run.
-#[derive(Clone, Debug, Default)]
-pub struct Options {
-    pub agency: String,
-    pub category: Option<String>,
-    pub force: bool,
-}
-
-/// The category of a new agency, from its name when not given.
-fn category_for(name: &str) -> &'static str {
-    if name.ends_with("街道办事处") || name.ends_with("街道") {
-        "street"
-    } else if name.ends_with("镇人民政府") || name.ends_with("乡人民政府") {
-        "township"
-    } else if name.ends_with("人民政府") || name.ends_with("实验区") || name.ends_with("管委会")
-    {
-        "government"
-    } else {
-        "department"
-    }
-}
-
-/// The files for one imported report, checked against the site: a valid
-/// slug, a known category, no file overwritten without `force`. X1 against
-/// last year's report is added to `broken`.
-/// Refuses an agency slug that is not `[a-z0-9][a-z0-9-]*` before anything is read.
-pub fn check_slug(slug: &str) -> Result<()> {
-    if crate::load::valid_slug(slug) {
-        Ok(())
-    } else {
-        Err(Error::InvalidSlug {
-            slug: slug.to_string(),
-            suggestion: crate::load::suggest_slug(slug),
-        })
-    }
-}
-
-pub fn plan(
-    root: &Path,
-    site: &crate::model::Site,
-    r: &mut Imported,
-    source: &Path,
-    opts: &Options,
-) -> Result<Plan> {
-    check_slug(&opts.agency)?;
-    let folder = Path::new("content").join(&opts.agency);
-    let mut files = Vec::new();
-    let mut category_note = None;
-    if !root.join(folder.join("agency.yaml")).exists() {
-        if r.name.is_empty() {
-            return Err(Error::Import {
-                file: source.to_path_buf(),
-                line: None,
-                message: format!(
-                    "agency `{}` is new, and the title names no agency: create content/{}/agency.yaml first",
-                    opts.agency, opts.agency
-                ),
-            });
-        }
-        let (category, inferred) = match &opts.category {
-            Some(c) => (c.clone(), false),
-            None => (category_for(&r.name).to_string(), true),
-        };
-        if site.config.category(&category).is_none() {
-            let known: Vec<&str> = site
-                .config
-                .categories
-                .iter()
-                .map(|c| c.key.as_str())
-                .collect();
-            return Err(Error::UnknownCategory {
-                key: category,
-                known: known.join(", "),
-            });
-        }
-        if inferred {
-            category_note = Some(format!(
-                "new agency {}: category `{category}` taken from its name (change it with --category)",
-                r.name
-            ));
-        }
-        files.push((
-            folder.join("agency.yaml"),
-            crate::commands::agency_yaml(&r.name, &category),
-        ));
-    }
-    if let Some(prev) = site.report(&opts.agency, r.year - 1).filter(|p| !p.draft) {
-        let now = r.to_report(PathBuf::new());
-        for f in rules::x1(&now, prev) {
-            r.broken.push(format!("{} ({})", f.message, f.rule));
-        }
-    }
-    let source_name = source
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    files.push((
-        folder.join(format!("{}.yaml", r.year)),
-        r.yaml(&source_name),
-    ));
-    files.push((folder.join(format!("{}.md", r.year)), r.markdown.clone()));
-    if !opts.force {
-        for (f, _) in &files {
-            if f.file_name().is_some_and(|n| n != "agency.yaml") && root.join(f).exists() {
-                return Err(Error::ImportExists(f.clone()));
-            }
-        }
-    }
-    Ok(Plan {
-        files,
-        category_note,
-    })
-}
-
-/// Writes the plan's files.
-pub fn write(root: &Path, plan: &Plan) -> Result<()> {
-    for (rel, text) in &plan.files {
-        let path = root.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-    }
-    Ok(())
-}
-
-/// `check` on the site with the plan's files in place (a copy of the
-/// site's settings and the agency's folder for `--dry-run`), keeping the
-/// diagnostics of those files.
-pub fn check_planned(root: &Path, plan: &Plan, written: bool) -> Result<crate::Loaded> {
-    let loaded = if written {
-        crate::load(root)
-    } else {
-        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let tmp = std::env::temp_dir().join(format!("gongkai-import-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let copy = |from: &Path, to: &Path| -> Result<()> {
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            std::fs::copy(from, to)
-                .map_err(|e| Error::io(from, e))
-                .map(|_| ())
-        };
-        copy(&root.join("site.toml"), &tmp.join("site.toml"))?;
-        if let Some((first, _)) = plan.files.first()
-            && let Some(folder) = first.parent()
-            && let Ok(entries) = std::fs::read_dir(root.join(folder))
-        {
-            for e in entries.flatten() {
-                if e.path().is_file() {
-                    copy(&e.path(), &tmp.join(folder).join(e.file_name()))?;
-                }
-            }
-        }
-        write(&tmp, plan)?;
-        let loaded = crate::load(&tmp);
-        let _ = std::fs::remove_dir_all(&tmp);
-        loaded
-    };
-    let mine: Vec<&PathBuf> = plan.files.iter().map(|(p, _)| p).collect();
-    let mut loaded = loaded;
-    let mut diagnostics = crate::Diagnostics::default();
-    diagnostics.extend(
-        std::mem::take(&mut loaded.diagnostics)
-            .into_iter()
-            .filter(|d| mine.iter().any(|m| **m == d.file)),
-    );
-    loaded.diagnostics = diagnostics;
-    Ok(loaded)
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::fields::{self, Fields, FileCx};
 use super::yaml::Node;
-use crate::diagnostics::Span;
+use crate::diagnostics::{Rule, Span};
 use crate::model::{Agency, Category, Config, Footer, MonthDay};
 
 #[derive(Deserialize)]
@@ -69,7 +69,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
                 .map(|r| byte_span(source, r.start, r.end - r.start, bom))
                 .unwrap_or(Span::start());
             let message = err.message().trim().replace('\n', " ");
-            cx.error("config", span, message);
+            cx.error(Rule::Config, span, message);
             return None;
         }
     };
@@ -82,7 +82,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
                 None => {
                     let r = d.span();
                     cx.error(
-                        "config",
+                        Rule::Config,
                         byte_span(source, r.start, r.end - r.start, bom),
                         format!(
                             "deadline \"{}\" of category `{}` must be a month-day such as \"03-31\"",
@@ -98,7 +98,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         };
         if !super::valid_slug(&c.key) {
             cx.error(
-                "config",
+                Rule::Config,
                 Span::start(),
                 format!(
                     "category key `{}` must be lowercase letters, digits and '-'",
@@ -108,7 +108,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         }
         if categories.iter().any(|k: &Category| k.key == c.key) {
             cx.error(
-                "config",
+                Rule::Config,
                 Span::start(),
                 format!("category `{}` is defined twice", c.key),
             );
@@ -133,7 +133,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         && !(url.starts_with("https://") || url.starts_with("http://"))
     {
         cx.error(
-            "config",
+            Rule::Config,
             Span::start(),
             format!("base_url \"{url}\" must start with https:// or http://"),
         );
@@ -193,7 +193,7 @@ pub fn parse_agency(cx: &mut FileCx, root: &Node, slug: &str, config: &Config) -
             None => format!("unknown category `{key}`"),
         };
         cx.error_help(
-            "category",
+            Rule::Category,
             *span,
             message,
             format!("the categories of site.toml are: {}", keys.join(", ")),
@@ -219,7 +219,7 @@ pub fn parse_agency(cx: &mut FileCx, root: &Node, slug: &str, config: &Config) -
         && from > until
     {
         cx.error(
-            "agency",
+            Rule::Agency,
             f.get("reports_until").map_or(f.span, |n| n.span),
             format!("`reports_until` {until} is before `reports_from` {from}"),
         );
@@ -227,7 +227,7 @@ pub fn parse_agency(cx: &mut FileCx, root: &Node, slug: &str, config: &Config) -
     if let Some(name) = &name
         && name.trim().is_empty()
     {
-        cx.error("agency", f.span, "`name` is empty".to_string());
+        cx.error(Rule::Agency, f.span, "`name` is empty".to_string());
     }
     Some(Agency {
         slug: slug.to_string(),

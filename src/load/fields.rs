@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::yaml::{Kind, Node};
-use crate::diagnostics::{Diagnostic, Span};
+use crate::diagnostics::{Diagnostic, Rule, Span};
 
 /// Diagnostics of one file.
 pub struct FileCx {
@@ -22,17 +22,17 @@ impl FileCx {
         }
     }
 
-    pub fn error(&mut self, rule: &'static str, span: Span, message: String) {
+    pub fn error(&mut self, rule: Rule, span: Span, message: String) {
         self.diagnostics
             .push(Diagnostic::error(rule, &self.file, Some(span), message));
     }
 
-    pub fn error_help(&mut self, rule: &'static str, span: Span, message: String, help: String) {
+    pub fn error_help(&mut self, rule: Rule, span: Span, message: String, help: String) {
         self.diagnostics
             .push(Diagnostic::error(rule, &self.file, Some(span), message).with_help(help));
     }
 
-    pub fn warning(&mut self, rule: &'static str, span: Span, message: String) {
+    pub fn warning(&mut self, rule: Rule, span: Span, message: String) {
         self.diagnostics
             .push(Diagnostic::warning(rule, &self.file, Some(span), message));
     }
@@ -59,7 +59,7 @@ impl<'a> Fields<'a> {
     ) -> Option<Fields<'a>> {
         let Kind::Map(entries) = &node.kind else {
             cx.error(
-                "type",
+                Rule::Type,
                 node.span,
                 format!(
                     "{context} must be a mapping of `key: value`, not {}",
@@ -74,7 +74,7 @@ impl<'a> Fields<'a> {
                 Kind::Str(s) => s.as_str(),
                 _ => {
                     cx.error(
-                        "unknown-key",
+                        Rule::UnknownKey,
                         key.span,
                         format!("unknown key `{}` in {context}", key.key_str()),
                     );
@@ -89,7 +89,7 @@ impl<'a> Fields<'a> {
                     None => format!("unknown key `{name}` in {context}"),
                 };
                 cx.error_help(
-                    "unknown-key",
+                    Rule::UnknownKey,
                     key.span,
                     message,
                     format!("the keys of {context} are: {}", known.join(", ")),
@@ -111,7 +111,7 @@ impl<'a> Fields<'a> {
         let node = self.get(key);
         if node.is_none() {
             cx.error(
-                "missing-key",
+                Rule::MissingKey,
                 self.span,
                 format!("missing `{key}` in {context}"),
             );
@@ -128,7 +128,7 @@ pub fn text(cx: &mut FileCx, node: &Node, what: &str) -> Option<String> {
         Kind::Null => None,
         _ => {
             cx.error(
-                "type",
+                Rule::Type,
                 node.span,
                 format!("{what} must be text, not {}", node.describe()),
             );
@@ -142,7 +142,7 @@ pub fn boolean(cx: &mut FileCx, node: &Node, what: &str) -> Option<bool> {
         Kind::Bool(b) => Some(*b),
         _ => {
             cx.error(
-                "type",
+                Rule::Type,
                 node.span,
                 format!("{what} must be true or false, not {}", node.describe()),
             );
@@ -159,7 +159,7 @@ pub fn integer(cx: &mut FileCx, node: &Node, what: &str) -> Option<i64> {
         return Some(n);
     }
     cx.error(
-        "type",
+        Rule::Type,
         node.span,
         format!("{what} must be a whole number, not {}", show(node)),
     );
@@ -173,7 +173,7 @@ pub fn year(cx: &mut FileCx, node: &Node, what: &str) -> Option<i32> {
         Some(n as i32)
     } else {
         cx.error(
-            "type",
+            Rule::Type,
             node.span,
             format!("{what} must be a four-digit year, not {n}"),
         );

@@ -7,7 +7,6 @@
 mod cache;
 mod config;
 mod fields;
-mod plain;
 mod prose;
 mod report;
 pub mod yaml;
@@ -19,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule, Span};
 use crate::model::{Agency, Config, Report, Site, rules};
 use fields::FileCx;
 
@@ -28,6 +27,7 @@ pub use config::default_categories;
 
 /// The result of loading: the site (when `site.toml` could be read), every
 /// diagnostic, and the text of each file read, for showing source lines.
+#[derive(Debug)]
 pub struct Loaded {
     pub site: Option<Site>,
     pub diagnostics: Diagnostics,
@@ -285,7 +285,7 @@ impl Loader {
             None => {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "agency",
+                        Rule::Agency,
                         &Path::new("content").join(slug),
                         None,
                         format!("agency folder `{slug}` has no agency.yaml"),
@@ -303,7 +303,7 @@ impl Loader {
                     report.prose = self.load_prose(md, report.draft).map(Arc::new);
                 } else {
                     self.diagnostics.push(Diagnostic::warning(
-                        "prose",
+                        Rule::Prose,
                         file,
                         None,
                         format!("no {year}.md beside {year}.yaml: the page shows the tables only"),
@@ -333,7 +333,7 @@ impl Loader {
             if !folder.reports.contains_key(year) {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "orphan",
+                        Rule::Orphan,
                         file,
                         None,
                         format!(
@@ -359,7 +359,7 @@ impl Loader {
             Ok(Err(size)) => {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "file-size",
+                        Rule::FileSize,
                         rel,
                         None,
                         format!(
@@ -372,7 +372,7 @@ impl Loader {
             }
             Err(err) => {
                 self.diagnostics.push(Diagnostic::error(
-                    "io",
+                    Rule::Io,
                     rel,
                     None,
                     format!("cannot read: {err}"),
@@ -389,7 +389,7 @@ impl Loader {
         {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "encoding",
+                    Rule::Encoding,
                     rel,
                     None,
                     "the file is saved as UTF-16; it must be UTF-8".to_string(),
@@ -402,7 +402,7 @@ impl Loader {
             let before = String::from_utf8_lossy(&bytes[..at]);
             self.diagnostics.push(
                 Diagnostic::error(
-                    "encoding",
+                    Rule::Encoding,
                     rel,
                     Some(place_after(&before, at, 1)),
                     "a NUL byte (0x00), which no text file holds: the file is damaged or not text".to_string(),
@@ -419,7 +419,7 @@ impl Loader {
                 let before = String::from_utf8_lossy(&bytes[..valid]);
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "encoding",
+                        Rule::Encoding,
                         rel,
                         Some(place_after(&before, 0, 0)),
                         format!(
@@ -446,7 +446,7 @@ impl Loader {
             .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
         if blank {
             self.diagnostics.push(
-                Diagnostic::error("empty", rel, None, format!("the file is empty: {what}"))
+                Diagnostic::error(Rule::Empty, rel, None, format!("the file is empty: {what}"))
                     .with_help("`gongkai new AGENCY YEAR` writes a complete report to start from"),
             );
             return None;
@@ -455,7 +455,7 @@ impl Loader {
             Ok(node) => Some(node),
             Err(err) => {
                 self.diagnostics.push(Diagnostic::error(
-                    "yaml",
+                    Rule::Yaml,
                     rel,
                     Some(err.span),
                     format!("invalid YAML: {}", err.message),
@@ -470,7 +470,7 @@ impl Loader {
         if !self.root.join(rel).is_file() {
             self.diagnostics.push(
                 Diagnostic::error(
-                    "config",
+                    Rule::Config,
                     rel,
                     None,
                     format!("no site.toml in {}", self.root.display()),
@@ -495,7 +495,7 @@ impl Loader {
         if !content.is_dir() {
             self.diagnostics.push(
                 Diagnostic::warning(
-                    "content",
+                    Rule::Content,
                     Path::new("content"),
                     None,
                     "no content/ folder: the site has no agencies yet".to_string(),
@@ -509,7 +509,7 @@ impl Loader {
             if !is_dir {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "unknown-file",
+                        Rule::UnknownFile,
                         &rel,
                         None,
                         format!("unexpected file `{name}` in content/"),
@@ -528,7 +528,7 @@ impl Loader {
                 };
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "slug",
+                        Rule::Slug,
                         &rel,
                         None,
                         format!(
@@ -552,7 +552,7 @@ impl Loader {
             if is_dir {
                 self.diagnostics.push(
                     Diagnostic::error(
-                        "unknown-file",
+                        Rule::UnknownFile,
                         &rel,
                         None,
                         format!("unexpected folder `{name}` inside agency folder `{slug}`"),
@@ -573,8 +573,13 @@ impl Loader {
                     folder.pdfs.insert(y, rel);
                 }
                 None => self.diagnostics.push(
-                    Diagnostic::error("unknown-file", &rel, None, format!("unknown file `{name}`"))
-                        .with_help(unknown_file_help(&name)),
+                    Diagnostic::error(
+                        Rule::UnknownFile,
+                        &rel,
+                        None,
+                        format!("unknown file `{name}`"),
+                    )
+                    .with_help(unknown_file_help(&name)),
                 ),
             }
         }
@@ -606,7 +611,7 @@ impl Loader {
                     if kind.is_symlink() {
                         self.diagnostics.push(
                             Diagnostic::error(
-                                "symlink",
+                                Rule::Symlink,
                                 &rel,
                                 None,
                                 "a symbolic link: gongkai reads only real files and folders in content/, never where a link points".to_string(),
@@ -618,7 +623,7 @@ impl Loader {
                     if !kind.is_dir() && !kind.is_file() {
                         self.diagnostics.push(
                             Diagnostic::error(
-                                "special-file",
+                                Rule::SpecialFile,
                                 &rel,
                                 None,
                                 "not a regular file (a pipe, socket or device): content/ holds files and folders only".to_string(),
@@ -640,7 +645,7 @@ impl Loader {
                         .unwrap_or(Path::new("content"))
                         .to_path_buf();
                     self.diagnostics.push(Diagnostic::error(
-                        "io",
+                        Rule::Io,
                         &path,
                         None,
                         format!("cannot read: {err}"),
@@ -707,7 +712,7 @@ impl Loader {
                 Some(first) => {
                     self.diagnostics.push(
                         Diagnostic::error(
-                            "duplicate",
+                            Rule::Duplicate,
                             &agency.file,
                             Some(agency.name_span),
                             format!(
@@ -725,7 +730,7 @@ impl Loader {
                             .any(|r| r.agency == first.slug && r.year == report.year)
                         {
                             self.diagnostics.push(Diagnostic::error(
-                                "duplicate",
+                                Rule::Duplicate,
                                 &report.file,
                                 None,
                                 format!(

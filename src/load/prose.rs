@@ -5,7 +5,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::fields::FileCx;
 use super::yaml::offset_of;
-use crate::diagnostics::Span;
+use crate::diagnostics::{Rule, Span};
 use crate::model::{Prose, ProseKind, ProseSection};
 
 /// Splits the Markdown at its level-2 headings. Unknown or repeated
@@ -18,7 +18,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
         let span = span_at(source, h.start);
         if h.level == HeadingLevel::H1 {
             cx.error_help(
-                "heading",
+                Rule::Heading,
                 span,
                 format!(
                     "level-1 heading `# {}`: the report's title is generated",
@@ -31,7 +31,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
         match classify(&h.text) {
             Some(kind) if prose.section(kind).is_some() => {
                 cx.error(
-                    "heading",
+                    Rule::Heading,
                     span,
                     format!(
                         "section {}、{} appears twice (also at line {})",
@@ -52,7 +52,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
             }
             None => {
                 cx.error_help(
-                    "heading",
+                    Rule::Heading,
                     span,
                     format!("unknown section heading `## {}`", h.text),
                     "the prose sections are `## 一、总体情况`, `## 五、存在的主要问题及改进情况` and `## 六、其他需要报告的事项`; sections 二、三、四 are generated from <year>.yaml; use `###` for sub-headings".to_string(),
@@ -71,7 +71,7 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
     for kind in ProseKind::ALL {
         if prose.section(kind).is_none() {
             cx.warning(
-                "prose",
+                Rule::Prose,
                 Span::start(),
                 format!(
                     "no section {}、{} in the prose",

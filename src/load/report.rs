@@ -3,6 +3,7 @@
 
 use super::fields::{self, Fields, FileCx, show};
 use super::yaml::{Kind, Node};
+use crate::diagnostics::Rule;
 use crate::model::layout::{ColumnKind, Format, REVIEW_ROWS, Role, RowDef, request_rows};
 use crate::model::number::{MAX_CELL, ParseNumberError};
 use crate::model::{Cell, Date, Number, Report, Row, rules};
@@ -31,7 +32,7 @@ pub fn parse(cx: &mut FileCx, root: &Node, agency: &str, file_year: i32) -> Opti
         && y != file_year
     {
         cx.error_help(
-            "year",
+            Rule::Year,
             node.span,
             format!("`year` is {y}, but the file is named {file_year}.yaml"),
             format!("rename the file to {y}.yaml, or write `year: {file_year}`"),
@@ -48,7 +49,7 @@ pub fn parse(cx: &mut FileCx, root: &Node, agency: &str, file_year: i32) -> Opti
                 Some(f) => (Some(f), node.span),
                 None => {
                     cx.error(
-                        "type",
+                        Rule::Type,
                         node.span,
                         format!("`format` must be 2019 or 2021, not {}", show(node)),
                     );
@@ -74,7 +75,7 @@ pub fn parse(cx: &mut FileCx, root: &Node, agency: &str, file_year: i32) -> Opti
         let date = Date::parse(&text);
         if date.is_none() {
             cx.error(
-                "type",
+                Rule::Type,
                 node.span,
                 format!("`published` must be a date such as 2025-01-20, not \"{text}\""),
             );
@@ -240,7 +241,7 @@ fn read_group(
                 None => {
                     *ok = false;
                     cx.error_help(
-                        "missing-row",
+                        Rule::MissingRow,
                         fields.span,
                         format!("missing row `{name}` ({}) in {context}", def.cite),
                         "every row of the official table is required, even when all zero: `gongkai new` scaffolds them all".to_string(),
@@ -255,7 +256,7 @@ fn read_group(
                     *ok = false;
                     let cites: Vec<&str> = members.iter().map(|&i| defs[i].cite).collect();
                     cx.error_help(
-                        "missing-row",
+                        Rule::MissingRow,
                         fields.span,
                         format!(
                             "missing `{name}` in {context}: its {} rows {} are required",
@@ -276,7 +277,7 @@ fn read_row(cx: &mut FileCx, node: &Node, def: &'static RowDef) -> Option<Row> {
         (Kind::Seq(items), false) => items.iter().collect(),
         (Kind::Seq(_), true) => {
             cx.error(
-                "R8",
+                Rule::R8,
                 node.span,
                 format!(
                     "{} is one figure ({}) in the 2021 format, not a list",
@@ -287,7 +288,7 @@ fn read_row(cx: &mut FileCx, node: &Node, def: &'static RowDef) -> Option<Row> {
         }
         (Kind::Map(_), false) if def.key == "requests.other" => {
             cx.error_help(
-                "R8",
+                Rule::R8,
                 node.span,
                 "三（六）其他处理 is one row in the 2019 format, not three".to_string(),
                 "write `other: [自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计]`, or use `format: 2021`".to_string(),
@@ -297,7 +298,7 @@ fn read_row(cx: &mut FileCx, node: &Node, def: &'static RowDef) -> Option<Row> {
         (_, true) => vec![node],
         (_, false) => {
             cx.error(
-                "R8",
+                Rule::R8,
                 node.span,
                 format!(
                     "{} must be a list of numbers such as [{}], not {}",
@@ -319,7 +320,7 @@ fn read_row(cx: &mut FileCx, node: &Node, def: &'static RowDef) -> Option<Row> {
             format!("{data} ({})", labels.join(", "))
         };
         cx.error(
-            "R8",
+            Rule::R8,
             node.span,
             format!(
                 "{} has {} number{}, but this row has {expected}",
@@ -372,14 +373,14 @@ fn read_cell(
             let message = format!("{} is the text \"{s}\", not a number", cite());
             if quoted_number {
                 cx.error_help(
-                    "R7",
+                    Rule::R7,
                     node.span,
                     message,
                     format!("write the number without quotes: {}", s.trim()),
                 );
             } else {
                 cx.error_help(
-                    "R7",
+                    Rule::R7,
                     node.span,
                     message,
                     "write a number, or null (~) for a cell the published report left blank"
@@ -390,7 +391,7 @@ fn read_cell(
         }
         _ => {
             cx.error(
-                "R7",
+                Rule::R7,
                 node.span,
                 format!("{} must be a number, not {}", cite(), node.describe()),
             );
@@ -399,7 +400,7 @@ fn read_cell(
     };
     let too_large = |cx: &mut FileCx| {
         cx.error(
-            "too-large",
+            Rule::TooLarge,
             node.span,
             if text.starts_with('-') {
                 format!(
@@ -422,7 +423,7 @@ fn read_cell(
         }
         Err(ParseNumberError::TooManyDecimals) => {
             cx.error(
-                "R7",
+                Rule::R7,
                 node.span,
                 format!("{} is {text}: at most 6 decimal places", cite()),
             );
@@ -430,7 +431,7 @@ fn read_cell(
         }
         Err(ParseNumberError::NotANumber) => {
             cx.error(
-                "R7",
+                Rule::R7,
                 node.span,
                 format!("{} is {text}, not a plain decimal number", cite()),
             );
@@ -447,7 +448,7 @@ fn read_cell(
     };
     if let Some(problem) = problem {
         cx.error(
-            "R7",
+            Rule::R7,
             node.span,
             format!("{} is {text}, but {problem}", cite()),
         );
@@ -479,7 +480,7 @@ fn derive_total(cx: &mut FileCx, requests: &mut [Row]) -> bool {
         );
         let Some(cell) = sum.and_then(|sum| Cell::new(Some(sum), requests[index].span)) else {
             cx.error(
-                "too-large",
+                Rule::TooLarge,
                 requests[index].span,
                 "the sum of rows （一）…（六） overflows".to_string(),
             );

@@ -7,12 +7,12 @@
 
 use super::layout::{Format, Role};
 use super::{Number, Report, Row, Site};
-use crate::diagnostics::{Diagnostic, Diagnostics, Severity, Span};
+use crate::diagnostics::{Diagnostic, Diagnostics, Rule, Severity, Span};
 
 /// One broken rule in one report.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub span: Span,
     pub message: String,
 }
@@ -63,7 +63,7 @@ fn r1(report: &Report, out: &mut Vec<Finding>) {
                 .map(|cell| cell.span)
                 .unwrap_or(carried_forward.span);
             out.push(Finding {
-                rule: "R1",
+                rule: Rule::R1,
                 span,
                 message: format!(
                     "{}: 一、本年新收 {} + 二、上年结转 {} = {}, but 三（七）总计 {} + 四、结转下年度 {} = {}",
@@ -83,18 +83,18 @@ fn r1(report: &Report, out: &mut Vec<Finding>) {
 /// R2: each row of 三 with a written 总计 equals the sum of its six cells.
 fn r2(report: &Report, out: &mut Vec<Finding>) {
     for row in report.requests.iter() {
-        row_total_rule(row, "R2", out);
+        row_total_rule(row, Rule::R2, out);
     }
 }
 
 /// R4–R6: each row of 四 with a written 总计.
 fn r4_r6(report: &Report, out: &mut Vec<Finding>) {
-    for (row, rule) in report.reviews.iter().zip(["R4", "R5", "R6"]) {
+    for (row, rule) in report.reviews.iter().zip([Rule::R4, Rule::R5, Rule::R6]) {
         row_total_rule(row, rule, out);
     }
 }
 
-fn row_total_rule(row: &Row, rule: &'static str, out: &mut Vec<Finding>) {
+fn row_total_rule(row: &Row, rule: Rule, out: &mut Vec<Finding>) {
     let Some(total) = row.total else { return };
     let derived = row.derived_total();
     if derived != Some(total.number()) {
@@ -133,7 +133,7 @@ fn r3(report: &Report, out: &mut Vec<Finding>) {
         );
         if sum != Some(cell.number()) {
             out.push(Finding {
-                rule: "R3",
+                rule: Rule::R3,
                 span: cell.span,
                 message: format!(
                     "{} is {}, but the sum of rows （一）…（六） is {}",
@@ -157,7 +157,7 @@ pub fn format_warnings(
     let expected = Format::for_year(report.year);
     if report.format != expected {
         out.push(Finding {
-            rule: "X6",
+            rule: Rule::X6,
             span: format_span,
             message: format!(
                 "format {} is used for the {} report, but {} reports use the {} format",
@@ -174,7 +174,7 @@ pub fn format_warnings(
     }
     if report.format == Format::F2021 && report.single_other {
         out.push(Finding {
-            rule: "X6",
+            rule: Rule::X6,
             span: other_span.unwrap_or(format_span),
             message: "三（六）其他处理 is one row, but the 2021 format prints three (no_correction, unpaid_fee, other); kept as published".to_string(),
         });
@@ -207,7 +207,7 @@ pub fn format_warnings(
             )
         };
         out.push(Finding {
-            rule: "X7",
+            rule: Rule::X7,
             span: first_row
                 .cell(first_blanks[0])
                 .map(|c| c.span)
@@ -285,7 +285,7 @@ pub fn x1(report: &Report, prev: &Report) -> Vec<Finding> {
         if now.value(c) != then.value(c) {
             applicant_failed = true;
             out.push(Finding {
-                rule: "X1",
+                rule: Rule::X1,
                 span: now.cell(c).map(|cell| cell.span).unwrap_or(now.span),
                 message: format!(
                     "{} is {}, but the {} report's 四、结转下年度继续办理 · {} is {}",
@@ -318,7 +318,7 @@ pub fn x2(report: &Report, prev: &Report) -> Vec<Finding> {
             .and_then(|n| n.checked_sub(repealed));
         if expected != Some(in_force) {
             out.push(Finding {
-                rule: "X2",
+                rule: Rule::X2,
                 span: now.cell(2).map(|c| c.span).unwrap_or(now.span),
                 message: format!(
                     "{} is {}, but the {} report's {} + 本年制发件数 {} − 本年废止件数 {} = {}",
@@ -345,7 +345,7 @@ pub fn x5(site: &Site, report: &Report) -> Option<Finding> {
     let category = site.config.category(&agency.category)?;
     let deadline = category.deadline.deadline_for(report.year);
     (published > deadline).then(|| Finding {
-        rule: "X5",
+        rule: Rule::X5,
         span: report.published_span.unwrap_or(Span::start()),
         message: format!(
             "published {published}, after the {} deadline {deadline}: shown as late",

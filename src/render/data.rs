@@ -6,10 +6,16 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::aggregate::Aggregate;
+use crate::error::{Error, Result};
 use crate::model::layout::{RowDef, all_cell_keys};
 use crate::model::{Number, Report, Site};
+use crate::output::{MemorySink, Sink};
 
 const META: [&str; 7] = [
     "agency",
@@ -199,6 +205,52 @@ pub fn summary_csv(aggregate: &Aggregate) -> String {
         }
     }
     out
+}
+
+/// `data/reports.csv` and `data/reports.json`, streamed a slice of reports
+/// at a time, so that the 100 MB of a large site's data never sit in memory
+/// at once.
+pub(super) fn write_tables(site: &Site, reports: &[&Report], sink: &dyn Sink) -> Result<()> {
+    fn io(path: &'static str) -> impl Fn(std::io::Error) -> Error {
+        move |e| Error::io(Path::new(path), e)
+    }
+    let keys = CsvColumns::new();
+    let mut csv = sink.stream(Path::new("data/reports.csv"))?;
+    let mut json = sink.stream(Path::new("data/reports.json"))?;
+    csv.write_all(keys.header().as_bytes())
+        .map_err(io("data/reports.csv"))?;
+    json.write_all(JSON_OPEN.as_bytes())
+        .map_err(io("data/reports.json"))?;
+    for (n, slice) in reports.chunks(512).enumerate() {
+        let records: Vec<(String, String)> = slice
+            .par_iter()
+            .map(|report| Ok((report_json(site, report), keys.line(site, report))))
+            .collect::<Result<_>>()?;
+        for (i, (record, line)) in records.iter().enumerate() {
+            if n > 0 || i > 0 {
+                json.write_all(JSON_SEPARATOR.as_bytes())
+                    .map_err(io("data/reports.json"))?;
+            }
+            json.write_all(record.as_bytes())
+                .map_err(io("data/reports.json"))?;
+            csv.write_all(line.as_bytes())
+                .map_err(io("data/reports.csv"))?;
+        }
+    }
+    json.write_all(JSON_CLOSE.as_bytes())
+        .map_err(io("data/reports.json"))?;
+    json.flush().map_err(io("data/reports.json"))?;
+    csv.flush().map_err(io("data/reports.csv"))
+}
+
+/// `data/reports.csv` and `data/reports.json` of a site, in memory (serve
+/// makes them when first asked for, not on every rebuild).
+pub fn site_tables(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
+    let reports: Vec<&Report> = site.reports.iter().filter(|r| !r.draft).collect();
+    let sink = MemorySink::default();
+    // Memory cannot fail.
+    let _ = write_tables(site, &reports, &sink);
+    sink.files.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -13,7 +13,10 @@ use std::time::{Duration, Instant};
 use crate::aggregate::SumCache;
 use crate::load::{LoadCache, Loaded, load_cached};
 use crate::model::Site;
-use crate::render::{PageCache, Renderer, Theme, etag, search, site_tables};
+use crate::render::{PageCache, Product, Renderer, Theme, etag, search, site_tables};
+
+/// The files of [`Product::Tables`].
+const TABLES: [&str; 2] = ["data/reports.csv", "data/reports.json"];
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -250,19 +253,16 @@ impl Preview {
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
         clock("templates", None);
-        let renderer = Renderer::with_sums(&site, &theme, &self.sums);
+        let renderer = Renderer::new(&site, &theme, Some(&self.sums));
         clock("aggregate", None);
+        let plan = renderer.plan();
         let synced = std::mem::replace(&mut self.synced, false);
-        let pass = match renderer.pages(&mut self.pages) {
+        let pass = match renderer.pages(&plan.pages, &mut self.pages) {
             Ok(p) => p,
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
         self.sums.prune();
         clock("pages", Some(pass.render));
-        let statics = match theme.static_files(&site.root) {
-            Ok(s) => s,
-            Err(e) => return failed(self, format!("error: {e}\n")),
-        };
         // The pages change a few at a time: the last map is patched with
         // them. The other files are few and are compared one by one.
         let whole = !synced || self.snapshot.files.is_empty();
@@ -289,38 +289,63 @@ impl Preview {
             files
         };
         let mut changed: Vec<String> = pass.changed.iter().map(|p| key(p).to_string()).collect();
+        // The other files of the plan, each kind as memory needs it.
         let mut others: Vec<(Arc<str>, Asset)> = Vec::new();
-        for (path, bytes) in renderer.summaries().into_iter().chain(statics) {
-            others.push((key(&path), memory(Arc::new(bytes))));
-        }
-        // The sitemap and the feed list every report: made again only when
-        // a report appears, goes or changes its date (or the settings do).
-        let global = renderer.global_fingerprint();
-        if self.feeds.0 != global || self.feeds.1.is_empty() {
-            self.feeds = (
-                global,
-                renderer
-                    .feeds()
-                    .into_iter()
-                    .map(|(path, bytes)| (key(&path), memory(Arc::new(bytes))))
-                    .collect(),
-            );
-        }
-        others.extend(self.feeds.1.iter().cloned());
-        for (to, from) in renderer.pdfs() {
-            others.push((key(&to), Asset::Disk(from)));
-        }
-        let tables_etag = renderer.tables_fingerprint();
-        let tables = match self.snapshot.files.get("data/reports.csv") {
-            Some(Asset::Lazy(t)) if t.etag == tables_etag => t.clone(),
-            _ => Arc::new(Tables {
-                site: site.clone(),
-                etag: tables_etag,
-                made: OnceLock::new(),
-            }),
-        };
-        for path in ["data/reports.csv", "data/reports.json"] {
-            others.push((Arc::from(path), Asset::Lazy(tables.clone())));
+        let mut search = false;
+        for product in &plan.files {
+            match product {
+                Product::Summary(_) => {
+                    for (path, bytes) in renderer.make(product) {
+                        others.push((key(&path), memory(Arc::new(bytes))));
+                    }
+                }
+                // The sitemap and the feed list every report: made again
+                // only when a report appears, goes or changes its date (or
+                // the settings do).
+                Product::Feeds => {
+                    let global = renderer.global_fingerprint();
+                    if self.feeds.0 != global || self.feeds.1.is_empty() {
+                        self.feeds = (
+                            global,
+                            renderer
+                                .make(product)
+                                .into_iter()
+                                .map(|(path, bytes)| (key(&path), memory(Arc::new(bytes))))
+                                .collect(),
+                        );
+                    }
+                    others.extend(self.feeds.1.iter().cloned());
+                }
+                // Made when first asked for, as long as no report changes.
+                Product::Tables => {
+                    let tables_etag = renderer.tables_fingerprint();
+                    let tables = match self.snapshot.files.get("data/reports.csv") {
+                        Some(Asset::Lazy(t)) if t.etag == tables_etag => t.clone(),
+                        _ => Arc::new(Tables {
+                            site: site.clone(),
+                            etag: tables_etag,
+                            made: OnceLock::new(),
+                        }),
+                    };
+                    for path in TABLES {
+                        others.push((Arc::from(path), Asset::Lazy(tables.clone())));
+                    }
+                }
+                // Read from disk when asked for.
+                Product::Original { path, source } => {
+                    others.push((key(path), Asset::Disk(source.clone())));
+                }
+                Product::Static => match renderer.static_files() {
+                    Ok(files) => others.extend(
+                        files
+                            .into_iter()
+                            .map(|(path, bytes)| (key(&path), memory(Arc::new(bytes)))),
+                    ),
+                    Err(e) => return failed(self, format!("error: {e}\n")),
+                },
+                // Made from the served pages when first asked for (below).
+                Product::SearchIndex => search = true,
+            }
         }
         let old = &self.snapshot.files;
         let now: HashSet<&Arc<str>> = others.iter().map(|(k, _)| k).collect();
@@ -357,7 +382,7 @@ impl Preview {
         }
         // A new index (made when first asked for) whenever a served file
         // changed.
-        self.snapshot.search = renderer.search().then(|| match &self.snapshot.search {
+        self.snapshot.search = search.then(|| match &self.snapshot.search {
             Some(old) if old.etag == self.snapshot.generation => old.clone(),
             old => Arc::new(Search {
                 etag: self.snapshot.generation,

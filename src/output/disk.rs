@@ -1,0 +1,396 @@
+//! Safe output: the site is written into a fresh folder beside the output
+//! and swapped in at the end, so a failed or interrupted build leaves the
+//! previous site untouched. gongkai only ever replaces a folder that carries
+//! its marker file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::Sink;
+use crate::error::{Error, Result};
+
+/// Written into every output folder gongkai creates.
+pub const MARKER: &str = ".gongkai-output";
+
+/// Refuses output folders that would destroy the site: the root, a parent of
+/// it, a folder holding `content/`, or anything inside `content/`.
+pub fn check_target(root: &Path, output: &Path) -> Result<()> {
+    let root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let out = absolute(output)?;
+    let refuse = |why: &str| {
+        Err(Error::UnsafeOutput {
+            path: output.to_path_buf(),
+            why: why.to_string(),
+        })
+    };
+    if root.starts_with(&out) {
+        return refuse("it is the site folder or a parent of it");
+    }
+    if out.starts_with(root.join("content")) {
+        return refuse("it is inside content/");
+    }
+    if out.join("content").is_dir() || out.join("site.toml").is_file() {
+        return refuse("it holds a site (content/ or site.toml)");
+    }
+    if out.exists() && !out.join(MARKER).is_file() {
+        let empty = std::fs::read_dir(&out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            return refuse(
+                "it exists and was not created by gongkai (no marker file); remove it or choose another --output",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The absolute form of a path that may not exist yet.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let mut existing = path.to_path_buf();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => break,
+        }
+    }
+    let mut abs = existing
+        .canonicalize()
+        .map_err(|e| Error::io(&existing, e))?;
+    for name in rest.into_iter().rev() {
+        abs.push(name);
+    }
+    Ok(abs)
+}
+
+/// The absolute target and the hidden path `.<target name>.<suffix>` beside
+/// it, whose folder is created.
+fn beside(target: &Path, suffix: &str) -> Result<(PathBuf, PathBuf)> {
+    let target = absolute(target)?;
+    let parent = target.parent().unwrap_or(Path::new(".")).to_path_buf();
+    std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let name = target.file_name().unwrap_or_default().to_string_lossy();
+    let path = parent.join(format!(".{name}.{suffix}"));
+    Ok((target, path))
+}
+
+/// Held while a build writes an output folder: two builds swapping folders
+/// into the same place at once would leave either's files. An OS file lock
+/// (released by the OS if the build dies, so it never goes stale) on a
+/// small file beside the output, which stays there.
+pub struct BuildLock {
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    pub fn acquire(target: &Path) -> Result<BuildLock> {
+        let (target, lock) = beside(target, "gongkai-lock")?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(|e| Error::io(&lock, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(BuildLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy {
+                output: target,
+                lock,
+            }),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&lock, e)),
+        }
+    }
+}
+
+/// The folder a build fills, beside the output: `.<name>.gongkai-staging`.
+/// Only the build holding the lock uses it, so one name does.
+const STAGING: &str = "gongkai-staging";
+/// Where the two-step swap parks the previous output: `.<name>.gongkai-backup`.
+const BACKUP: &str = "gongkai-backup";
+/// Forces the two-step swap where `renameat2(RENAME_EXCHANGE)` works, so
+/// that the tests cover both ways.
+pub const TWO_STEP_ENV: &str = "GONGKAI_TWO_STEP_SWAP";
+
+/// A folder being filled, swapped into place by [`Staging::commit`].
+/// Creating one first puts right what a killed build left beside the
+/// output (see [`recover`]); the caller holds the [`BuildLock`].
+pub struct Staging {
+    pub dir: PathBuf,
+    target: PathBuf,
+    backup: PathBuf,
+}
+
+impl Staging {
+    pub fn new(target: &Path) -> Result<Staging> {
+        let (target, dir) = beside(target, STAGING)?;
+        let (_, backup) = beside(&target, BACKUP)?;
+        recover(&target, &dir, &backup)?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        std::fs::write(dir.join(MARKER), "built by gongkai; safe to delete\n")
+            .map_err(|e| Error::io(&dir, e))?;
+        Ok(Staging {
+            dir,
+            target,
+            backup,
+        })
+    }
+
+    pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+    }
+
+    /// A new file in the staged folder, for writing piece by piece.
+    pub fn create(&self, rel: &Path) -> Result<std::fs::File> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::File::create(&path).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Copies a file into the staged folder without holding it in memory
+    /// (a signed PDF can be large).
+    pub fn copy(&self, rel: &Path, from: &Path) -> Result<u64> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::copy(from, &path).map_err(|e| Error::io(from, e))
+    }
+
+    /// Replaces the target with the staged folder. With an existing target
+    /// this is one atomic exchange where the OS has it: at every moment
+    /// the target is either the whole previous site or the whole new one.
+    /// Elsewhere it takes two renames (target → backup, staging → target),
+    /// and a build killed between them leaves the previous site in the
+    /// backup, which the next build puts back first.
+    pub fn commit(self) -> Result<()> {
+        let two_step = std::env::var_os(TWO_STEP_ENV).is_some_and(|v| v == "1");
+        self.swap(two_step)
+    }
+
+    fn swap(self, two_step: bool) -> Result<()> {
+        if !self.target.exists() {
+            return std::fs::rename(&self.dir, &self.target)
+                .map_err(|e| Error::io(&self.target, e));
+        }
+        let exchanged = !two_step
+            && exchange(&self.dir, &self.target).map_err(|e| Error::io(&self.target, e))?;
+        if exchanged {
+            // The staging path now holds the previous site.
+            return remove_tree(&self.dir);
+        }
+        std::fs::rename(&self.target, &self.backup).map_err(|e| Error::io(&self.target, e))?;
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            let _ = std::fs::rename(&self.backup, &self.target);
+            return Err(Error::io(&self.target, e));
+        }
+        remove_tree(&self.backup)
+    }
+}
+
+/// Swaps two paths in one step (`renameat2` with `RENAME_EXCHANGE`);
+/// `Ok(false)` when the OS or the file system cannot.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // Called through syscall(), not glibc's wrapper, which older glibc
+    // (before 2.28) does not have.
+    // SAFETY: both paths are NUL-terminated strings that outlive the call.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        Some(libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP) => Ok(false),
+        _ => Err(err),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// Puts right what a build killed part-way left beside the output: a
+/// backup with no output is the previous site, parked by a two-step swap
+/// that did not finish, and goes back; a backup beside an output is the
+/// previous site half removed; a staging folder is a build that never
+/// finished, or the previous site after an exchange, half removed. The
+/// names are gongkai's own, and the caller holds the lock: no build is
+/// using them.
+fn recover(target: &Path, staging: &Path, backup: &Path) -> Result<()> {
+    if backup.exists() {
+        if target.exists() {
+            remove_tree(backup)?;
+        } else {
+            std::fs::rename(backup, target).map_err(|e| Error::io(backup, e))?;
+        }
+    }
+    if staging.exists() {
+        remove_tree(staging)?;
+    }
+    Ok(())
+}
+
+/// Removes a folder, its subfolders in parallel: the old copy of a large
+/// site is tens of thousands of files.
+fn remove_tree(dir: &Path) -> Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.par_iter().try_for_each(|path| {
+        let gone = if path.is_dir() && !path.is_symlink() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        };
+        gone.map_err(|e| Error::io(path, e))
+    })?;
+    std::fs::remove_dir(dir).map_err(|e| Error::io(dir, e))
+}
+
+impl Drop for Staging {
+    /// A build that fails leaves no half-written folder behind.
+    fn drop(&mut self) {
+        if self.dir.exists() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn file(&self, path: PathBuf, bytes: Vec<u8>) -> Result<()> {
+        self.write(&path, &bytes)
+    }
+
+    fn stream(&self, path: &Path) -> Result<Box<dyn Write + '_>> {
+        Ok(Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            self.create(path)?,
+        )))
+    }
+
+    fn copy(&self, to: &Path, from: &Path) -> Result<u64> {
+        Staging::copy(self, to, from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A target holding `old`, and a staging folder holding `new`.
+    fn staged(dir: &Path) -> (PathBuf, Staging) {
+        let target = dir.join("public");
+        std::fs::create_dir_all(&target).unwrap();
+        std::fs::write(target.join(MARKER), "").unwrap();
+        std::fs::write(target.join("index.html"), "old").unwrap();
+        let staging = Staging::new(&target).unwrap();
+        staging.write(Path::new("index.html"), b"new").unwrap();
+        (target, staging)
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn both_ways_of_swapping_replace_the_target_and_leave_nothing_beside_it() {
+        for two_step in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let (target, staging) = staged(dir.path());
+            staging.swap(two_step).unwrap();
+            let index = std::fs::read_to_string(target.join("index.html")).unwrap();
+            assert_eq!(index, "new", "two_step: {two_step}");
+            assert_eq!(names(dir.path()), ["public"], "two_step: {two_step}");
+        }
+    }
+
+    /// The exchange is really taken where the OS has it, so the test above
+    /// covers both ways.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn linux_exchanges_two_folders_in_one_step() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(a.join("x"), "").unwrap();
+        assert!(exchange(&a, &b).unwrap());
+        assert!(b.join("x").is_file() && !a.join("x").exists());
+    }
+
+    #[test]
+    fn a_swap_cut_between_its_two_renames_is_undone_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, staging) = staged(dir.path());
+        // Killed after target → backup, before staging → target.
+        std::fs::rename(&target, &staging.backup).unwrap();
+        let backup = staging.backup.clone();
+        std::mem::forget(staging);
+        assert!(!target.exists());
+        let next = Staging::new(&target).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
+        assert!(!backup.exists());
+        // The half-built folder was cleared for the new build.
+        assert_eq!(names(&next.dir), [MARKER]);
+    }
+
+    #[test]
+    fn a_half_removed_backup_or_staging_folder_is_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, staging) = staged(dir.path());
+        let (dir_path, backup) = (staging.dir.clone(), staging.backup.clone());
+        std::mem::forget(staging);
+        // Killed while removing the previous site after the swap.
+        std::fs::create_dir_all(backup.join("2024")).unwrap();
+        std::fs::write(backup.join("2024/index.html"), "old").unwrap();
+        let next = Staging::new(&target).unwrap();
+        assert!(!backup.exists());
+        assert_eq!(next.dir, dir_path);
+        assert_eq!(names(&next.dir), [MARKER]);
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
+    }
+}

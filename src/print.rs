@@ -1,0 +1,161 @@
+//! What the long-running and many-file commands print: `serve`'s session
+//! (the first build, each rebuild, the errors and their fixing) and
+//! `import`'s outcome per file. Diagnostics themselves go through
+//! [`crate::console`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use gongkai::serve::{Notice, ServeOptions, Server};
+
+use crate::console;
+
+pub fn serve(
+    root: &std::path::Path,
+    options: ServeOptions,
+    open: bool,
+    timings: bool,
+) -> gongkai::Result<ExitCode> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| gongkai::Error::io(root, e))?;
+    // The terminal prints the diagnostics exactly as the browsers' overlay
+    // shows them (without colour): the text the rebuild made, not a second
+    // load of the site.
+    let plain: gongkai::serve::Formatter = std::sync::Arc::new(|l| console::format(l, false));
+    let (server, preview, first) = Server::start(&root, &options, plain)?;
+    match &preview.snapshot.errors {
+        Some(errors) => {
+            eprintln!("the site has errors; pages show them until they are fixed:");
+            eprint!("{errors}");
+        }
+        None => eprintln!(
+            "built {} file(s) in {} ms ({} warning(s))",
+            preview.snapshot.files.len(),
+            first.took.as_millis(),
+            first.warnings
+        ),
+    }
+    let url = format!("http://{}/", server.addr);
+    // Tests and scripts read this line to find the port.
+    println!("serving {} at {url} (Ctrl-C to stop)", root.display());
+    if options.bind != "127.0.0.1" && options.bind != "localhost" && options.bind != "::1" {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this machine can see the preview",
+            options.bind
+        );
+    }
+    if open {
+        open_browser(&url);
+    }
+    let mut failing = preview.snapshot.errors.is_some();
+    server.watch(preview, |notice| match notice {
+        Notice::Rebuilt { outcome, cause } => {
+            if std::mem::take(&mut failing) {
+                eprintln!("the errors are fixed ({})", describe(&cause));
+            }
+            if outcome.changed.is_empty() {
+                return;
+            }
+            eprintln!(
+                "rebuilt in {} ms: {} page(s) rendered, {} file(s) changed ({})",
+                outcome.took.as_millis(),
+                outcome.rendered,
+                outcome.changed.len(),
+                describe(&cause)
+            );
+            if timings {
+                for (phase, took) in &outcome.phases {
+                    eprintln!("  {phase:<10} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+                }
+            }
+        }
+        Notice::Failed { cause, errors } => {
+            failing = true;
+            eprintln!("not rebuilt ({}): the content has errors", describe(&cause));
+            eprint!("{errors}");
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import`: the library reads, plans, writes (or shows) and checks each
+/// file; this prints what became of each. Exit 1 when any file was refused
+/// or its result has errors.
+pub fn import(
+    root: &std::path::Path,
+    request: &gongkai::import::Request,
+) -> gongkai::Result<ExitCode> {
+    let outcomes = gongkai::import::run(root, request, &mut |outcome| {
+        let name = outcome.file.display().to_string();
+        let done = match &outcome.result {
+            Ok(done) => done,
+            Err(e) => {
+                console::error(e);
+                return;
+            }
+        };
+        let imported = &done.imported;
+        for note in &imported.notes {
+            eprintln!("note: {name}: {note}");
+        }
+        for b in &imported.broken {
+            eprintln!("warning: {name}: as published: {b}");
+        }
+        if let Some(n) = &done.plan.category_note {
+            eprintln!("note: {n}");
+        }
+        println!("{name}: {}", imported.summary());
+        if imported.as_published() {
+            println!(
+                "{name}: the published figures break {} rule(s): kept as published (as_published: true)",
+                imported.broken.len()
+            );
+        }
+        for (path, text) in &done.plan.files {
+            if done.written {
+                println!("wrote {}", path.display());
+            } else {
+                println!("--- {} (dry run: not written)", path.display());
+                print!("{text}");
+            }
+        }
+        console::diagnostics(&done.checked);
+    })?;
+    let failed = outcomes.iter().filter(|o| o.failed()).count();
+    if outcomes.len() > 1 {
+        println!(
+            "imported {} of {} file(s)",
+            outcomes.len() - failed,
+            outcomes.len()
+        );
+    }
+    Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn describe(paths: &[PathBuf]) -> String {
+    match paths {
+        [] => "rescan".to_string(),
+        [one] => one.display().to_string(),
+        [one, rest @ ..] => format!("{} and {} more", one.display(), rest.len()),
+    }
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd")
+            .args(["/C", "start", "", url])
+            .spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    if let Err(e) = command {
+        eprintln!("could not open a browser ({e}); open {url} yourself");
+    }
+}

@@ -1,0 +1,201 @@
+//! What every page shares: the site prepared once for rendering (non-draft
+//! reports, years, the district sums), the variables every template gets,
+//! and the dispatch of a job to its view and template.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tera::Context;
+
+use super::jobs::{Job, template_of};
+use super::{Theme, data, markdown, tables};
+use crate::aggregate::{self, Aggregate, SumCache};
+use crate::error::Result;
+use crate::model::{Report, Site};
+
+/// Everything computed once and shared by all jobs.
+pub(super) struct SiteContext<'a> {
+    pub(super) site: &'a Site,
+    /// Non-draft reports.
+    pub(super) reports: Vec<&'a Report>,
+    pub(super) years: BTreeMap<i32, Vec<&'a Report>>,
+    pub(super) year_set: BTreeSet<i32>,
+    pub(super) totals: BTreeMap<i32, Aggregate>,
+    /// Sums from earlier rebuilds (serve).
+    pub(super) sums: Option<&'a SumCache>,
+    /// The site has a search index (`search` in site.toml).
+    pub(super) search: bool,
+    /// See [`SiteContext::fingerprint_global`].
+    pub(super) global: u64,
+    pub(super) spent: Spent,
+}
+
+pub(super) fn sum(cache: Option<&SumCache>, reports: &[&Report]) -> Option<Aggregate> {
+    match cache {
+        Some(cache) => cache.sum(reports),
+        None => aggregate::sum(reports),
+    }
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    language: &'a str,
+    base_url: Option<&'a str>,
+    footer: FooterView<'a>,
+}
+
+#[derive(Serialize)]
+struct FooterView<'a> {
+    organizer: Option<&'a str>,
+    contact: Option<&'a str>,
+    site_id_code: Option<&'a str>,
+    icp: Option<&'a str>,
+    police_record: Option<&'a str>,
+}
+
+/// CPU time spent in the parts of rendering, summed over the threads that
+/// share them (nanoseconds).
+#[derive(Default)]
+pub(super) struct Spent {
+    pub(super) markdown: AtomicU64,
+    /// View models (markdown included) and their conversion for Tera.
+    pub(super) views: AtomicU64,
+    pub(super) render: AtomicU64,
+}
+
+impl Spent {
+    pub(super) fn add(&self, counter: &AtomicU64, since: Instant) {
+        counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    pub(super) fn get(&self, counter: &AtomicU64) -> Duration {
+        Duration::from_nanos(counter.load(Ordering::Relaxed))
+    }
+}
+
+impl<'a> SiteContext<'a> {
+    pub(super) fn new(site: &'a Site, sums: Option<&'a SumCache>) -> Self {
+        let years = aggregate::years(site);
+        let reports: Vec<&Report> = site.reports.iter().filter(|r| !r.draft).collect();
+        let totals = years
+            .iter()
+            .filter_map(|(y, rs)| sum(sums, rs).map(|a| (*y, a)))
+            .collect();
+        SiteContext {
+            site,
+            year_set: years.keys().copied().collect(),
+            years,
+            global: Self::fingerprint_global(site, &reports),
+            reports,
+            totals,
+            sums,
+            search: site.config.search,
+            spent: Spent::default(),
+        }
+    }
+
+    pub(super) fn base_context(&self, root: &str, page_title: &str) -> Context {
+        let c = &self.site.config;
+        let mut ctx = Context::new();
+        ctx.insert(
+            "site",
+            &SiteView {
+                title: &c.title,
+                language: &c.language,
+                base_url: c.base_url.as_deref(),
+                footer: FooterView {
+                    organizer: c.footer.organizer.as_deref(),
+                    contact: c.footer.contact.as_deref(),
+                    site_id_code: c.footer.site_id_code.as_deref(),
+                    icp: c.footer.icp.as_deref(),
+                    police_record: c.footer.police_record.as_deref(),
+                },
+            },
+        );
+        ctx.insert("root", root);
+        ctx.insert("page_title", page_title);
+        ctx.insert("search", &self.search);
+        let nav: Vec<i32> = self.year_set.iter().rev().copied().collect();
+        ctx.insert("nav_years", &nav);
+        ctx
+    }
+
+    /// Tables print on one line when minified; otherwise a row per line,
+    /// for people reading the HTML.
+    pub(super) fn table(&self, table: tables::Table) -> tables::Table {
+        table.lines(!self.site.config.minify)
+    }
+
+    pub(super) fn markdown(&self, text: &str) -> String {
+        let clock = Instant::now();
+        let html = markdown::to_html(text);
+        self.spent.add(&self.spent.markdown, clock);
+        html
+    }
+
+    pub(super) fn render(&self, theme: &Theme, job: &Job) -> Result<String> {
+        let clock = Instant::now();
+        let ctx = match job {
+            Job::ReportData(i) => return Ok(data::report_json(self.site, self.reports[*i])),
+            Job::Home => {
+                let mut ctx = self.base_context("", &self.site.config.title);
+                ctx.insert("home", &self.home_view());
+                ctx.insert("categories", &self.categories());
+                ctx
+            }
+            Job::Agencies => {
+                let mut ctx = self.base_context("../", "机构");
+                ctx.insert("categories", &self.categories());
+                ctx
+            }
+            Job::NotFound => {
+                let root = self.site.config.base_url.clone().unwrap_or_default();
+                self.base_context(&root, "页面不存在")
+            }
+            Job::Search => self.base_context("../", "搜索"),
+            Job::Year(year) => {
+                let mut ctx = self.base_context("../", &format!("{year}年度"));
+                ctx.insert("year", &self.year_view(*year)?);
+                ctx
+            }
+            Job::Agency(slug) => {
+                let agency = &self.site.agencies[slug];
+                let mut ctx = self.base_context("../../", &agency.name);
+                ctx.insert("agency", &self.agency_view(slug));
+                ctx
+            }
+            Job::Report(i) => {
+                let report = self.reports[*i];
+                let view = self.report_view(report);
+                let mut ctx = self.base_context("../../", &view.title);
+                ctx.insert("report", &view);
+                ctx
+            }
+        };
+        self.spent.add(&self.spent.views, clock);
+        let clock = Instant::now();
+        // Every job but report.json (returned above) has a template.
+        let template = template_of(job).unwrap_or_default();
+        let html = theme.render(template, &ctx)?;
+        self.spent.add(&self.spent.render, clock);
+        Ok(html)
+    }
+
+    pub(super) fn agency_name(&self, slug: &str) -> &str {
+        &self.site.agencies[slug].name
+    }
+
+    /// A year's `summary.csv`: its district sums.
+    pub(super) fn summary(&self, year: i32) -> Option<(PathBuf, Vec<u8>)> {
+        self.totals.get(&year).map(|agg| {
+            (
+                PathBuf::from(format!("{year}/summary.csv")),
+                data::summary_csv(agg).into_bytes(),
+            )
+        })
+    }
+}

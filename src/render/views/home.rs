@@ -1,0 +1,93 @@
+//! The home page: the latest year's district totals, what is missing or
+//! late, and the multi-year trend with its chart.
+
+use serde::Serialize;
+
+use super::year::StatusRow;
+use crate::aggregate::{self, KeyFigures};
+use crate::render::charts;
+use crate::render::context::SiteContext;
+
+#[derive(Serialize)]
+pub(crate) struct TrendRow {
+    pub(crate) year: i32,
+    pub(crate) reports: usize,
+    pub(crate) figures: KeyFigures,
+}
+
+#[derive(Serialize)]
+pub(crate) struct LatestView {
+    pub(crate) year: i32,
+    pub(crate) expected: usize,
+    pub(crate) published: usize,
+    pub(crate) figures: KeyFigures,
+    pub(crate) absent: Vec<StatusRow>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct HomeView {
+    pub(crate) latest: Option<LatestView>,
+    pub(crate) trend: Vec<TrendRow>,
+    pub(crate) chart: Option<String>,
+}
+
+impl SiteContext<'_> {
+    pub(crate) fn trend(&self) -> Vec<TrendRow> {
+        self.totals
+            .iter()
+            .map(|(year, agg)| TrendRow {
+                year: *year,
+                reports: agg.reports,
+                figures: aggregate::key_figures(&agg.requests, &agg.reviews),
+            })
+            .collect()
+    }
+
+    pub(crate) fn home_view(&self) -> HomeView {
+        let trend = self.trend();
+        let latest = self.year_set.iter().max().map(|&year| {
+            let groups = self.year_rows(year, "");
+            let rows: Vec<StatusRow> = groups.into_iter().flat_map(|g| g.rows).collect();
+            LatestView {
+                year,
+                expected: rows.len(),
+                published: rows.iter().filter(|r| r.status_key != "missing").count(),
+                figures: self
+                    .totals
+                    .get(&year)
+                    .map(|t| aggregate::key_figures(&t.requests, &t.reviews))
+                    .unwrap_or_default(),
+                absent: rows
+                    .into_iter()
+                    .filter(|r| matches!(r.status_key, "missing" | "late"))
+                    .collect(),
+            }
+        });
+        let chart = (!trend.is_empty()).then(|| {
+            let years: Vec<i32> = trend.iter().map(|t| t.year).collect();
+            charts::bars(
+                "全区历年政府信息公开申请",
+                &years,
+                &[
+                    charts::Series {
+                        name: "本年新收",
+                        values: trend.iter().map(|t| t.figures.new).collect(),
+                    },
+                    charts::Series {
+                        name: "办结",
+                        values: trend.iter().map(|t| t.figures.closed).collect(),
+                    },
+                    charts::Series {
+                        name: "结转下年",
+                        values: trend.iter().map(|t| t.figures.carried_forward).collect(),
+                    },
+                ],
+            )
+        });
+        HomeView {
+            latest,
+            trend,
+            chart,
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Crash safety: a build killed at any moment (SIGKILL, at seeded random
+//! delays through a large build, both ways of swapping the output folder)
+//! leaves the output folder either the whole previous site or the whole
+//! new one, and the next build puts right what the killed one left (even
+//! when it is killed too, while it does) and a build run to its end is
+//! byte-identical to a clean build. Builds of the same site at once: each
+//! builds or is refused with the lock's message, and the site is whole.
+
+use crate::common;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use common::{read_tree, stderr};
+
+/// Kills per way of swapping (even, so the last is followed by a whole build).
+const KILLS: usize = 8;
+
+/// A folder's files: their sorted list and one digest of names and bytes.
+#[derive(Debug, PartialEq, Eq)]
+struct Tree {
+    files: Vec<PathBuf>,
+    digest: u64,
+}
+
+fn tree(dir: &Path) -> Tree {
+    let files = read_tree(dir);
+    let mut hasher = std::hash::DefaultHasher::new();
+    files.hash(&mut hasher);
+    Tree {
+        files: files.into_keys().collect(),
+        digest: hasher.finish(),
+    }
+}
+
+/// A generated site of 500 reports (a build of about a second), its title
+/// set to `title`.
+fn generated_site(dir: &Path) -> PathBuf {
+    let site = dir.join("site");
+    let options = gongkai::generate::Options {
+        agencies: 100,
+        years: 5,
+        last_year: 2024,
+        seed: 3,
+    };
+    assert_eq!(gongkai::generate::generate(&site, &options).unwrap(), 500);
+    // The swap is under test, not the search index (written into the same
+    // staging folder like every other file), which would make each debug
+    // build several times longer.
+    common::set_site_option(&site, "search = false");
+    site
+}
+
+/// Gives the site another title: every page changes with it.
+fn set_title(site: &Path, title: &str) {
+    let path = site.join("site.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let rest = text.split_once("\ntitle = ").unwrap();
+    let after = rest.1.split_once('\n').unwrap().1;
+    std::fs::write(&path, format!("{}\ntitle = \"{title}\"\n{after}", rest.0)).unwrap();
+}
+
+fn build(site: &Path, output: &Path, two_step: bool) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_gongkai"));
+    cmd.arg("--root")
+        .arg(site)
+        .arg("build")
+        .arg("--output")
+        .arg(output)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if two_step {
+        cmd.env(gongkai::output::TWO_STEP_ENV, "1");
+    }
+    cmd
+}
+
+fn build_to_end(site: &Path, output: &Path, two_step: bool) {
+    let out = build(site, output, two_step).output().unwrap();
+    assert!(out.status.success(), "build failed: {}", stderr(&out));
+}
+
+/// What is beside the output folder `public` (the lock, and whatever a
+/// killed build left).
+fn beside(output: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(output.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Fractions of a build's time at which to kill it, from a fixed seed: the
+/// same list on every run, spread over loading, rendering, the swap and
+/// the removal of the previous site (and some after the end).
+fn kill_moments() -> Vec<f64> {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..KILLS)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64 * 1.2
+        })
+        .collect()
+}
+
+fn killed_builds_lose_nothing(two_step: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = generated_site(dir.path());
+    let titles = ["甲区政府信息公开年报", "乙区政府信息公开年报"];
+
+    // The two sites a build may publish, each built clean.
+    let mut clean = Vec::new();
+    for (i, title) in titles.iter().enumerate() {
+        set_title(&site, title);
+        let out = dir.path().join(format!("clean-{i}"));
+        build_to_end(&site, &out, two_step);
+        clean.push(tree(&out));
+    }
+    assert_ne!(clean[0], clean[1]);
+    assert!(
+        clean[0].files.len() > 1000,
+        "{} files",
+        clean[0].files.len()
+    );
+
+    let output = dir.path().join("public");
+    set_title(&site, titles[0]);
+    build_to_end(&site, &output, two_step);
+    // The moments are scaled by the last full rebuild, which tracks how
+    // busy the machine is (no assertion depends on it).
+    let clock = Instant::now();
+    build_to_end(&site, &output, two_step);
+    let mut took = clock.elapsed();
+    // `now`: the site the output (or the parked backup) holds.
+    let mut now = 0;
+    let mut seen = [0usize; 3];
+    for (kill, moment) in kill_moments().into_iter().enumerate() {
+        let next = 1 - now;
+        set_title(&site, titles[next]);
+        let mut child = build(&site, &output, two_step)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(took.mul_f64(moment));
+        // SIGKILL: nothing of the build runs after it.
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let what = format!(
+            "kill {kill} at {moment:.2} of a build (two-step: {two_step}); beside: {:?}",
+            beside(&output)
+        );
+        if output.exists() {
+            let found = tree(&output);
+            if found == clean[now] {
+                seen[0] += 1;
+            } else if found == clean[next] {
+                seen[1] += 1;
+                now = next;
+            } else {
+                panic!("{what}: the output is neither the previous site nor the new one");
+            }
+        } else {
+            // Only between the two renames of the two-step swap: the
+            // previous site waits whole in the backup.
+            assert!(two_step, "{what}: the output folder is gone");
+            let backup = output.with_file_name(".public.gongkai-backup");
+            assert_eq!(tree(&backup), clean[now], "{what}: the backup");
+            seen[2] += 1;
+        }
+
+        // Every other kill is followed by another killed build, which
+        // must first put right what this one left (and may be killed
+        // while it does); the others by a build that runs to the end.
+        if kill % 2 == 0 {
+            continue;
+        }
+        let clock = Instant::now();
+        build_to_end(&site, &output, two_step);
+        took = clock.elapsed();
+        assert!(
+            tree(&output) == clean[next],
+            "{what}: the next build differs from a clean build"
+        );
+        assert_eq!(beside(&output), [".public.gongkai-lock"], "{what}");
+        now = next;
+    }
+    eprintln!(
+        "two-step {two_step}: after {KILLS} kills the output was the previous site {} times, \
+         the new one {} times, parked in the backup {} times",
+        seen[0], seen[1], seen[2]
+    );
+}
+
+#[test]
+fn a_build_killed_at_random_moments_leaves_a_whole_site_exchange() {
+    killed_builds_lose_nothing(false);
+}
+
+#[test]
+fn a_build_killed_at_random_moments_leaves_a_whole_site_two_step() {
+    killed_builds_lose_nothing(true);
+}
+
+/// Three builds of the same site into the same folder at once: each either
+/// builds, or is refused with the lock's message (it found another holding
+/// the lock); the output is then the same as a clean build, with nothing
+/// left beside it. (That the message comes while a build holds the lock is
+/// tested deterministically in tests/cli.rs.)
+#[test]
+fn builds_of_the_same_site_at_once_do_not_corrupt_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = generated_site(dir.path());
+    let clean = dir.path().join("clean");
+    build_to_end(&site, &clean, false);
+    let output = dir.path().canonicalize().unwrap().join("public");
+    let lock = output.with_file_name(".public.gongkai-lock");
+    let refused = format!(
+        "another gongkai build is writing {} now (it holds {}); wait for it to finish",
+        output.display(),
+        lock.display()
+    );
+    for round in 0..3 {
+        let builds: Vec<_> = (0..3)
+            .map(|_| build(&site, &output, false).spawn().unwrap())
+            .collect();
+        let mut done = 0;
+        for child in builds {
+            let out = child.wait_with_output().unwrap();
+            match out.status.code() {
+                Some(0) => done += 1,
+                Some(1) => assert!(stderr(&out).contains(&refused), "{}", stderr(&out)),
+                code => panic!("round {round}: exit {code:?}: {}", stderr(&out)),
+            }
+        }
+        assert!(done >= 1, "round {round}: every build was refused");
+        assert_eq!(tree(&output), tree(&clean), "round {round}");
+        assert_eq!(beside(&output), [".public.gongkai-lock"], "round {round}");
+    }
+}

@@ -1,0 +1,23 @@
+//! gongkai's integration tests, one crate (one binary to link) with a module
+//! per area. Tests that need Chromium or pdftotext are `#[ignore]`d with the
+//! reason; `.ci/run` installs both and runs them with `--include-ignored`.
+
+mod common;
+
+mod accessibility;
+mod browser;
+mod build;
+mod cases;
+mod cli;
+mod crash;
+mod demo;
+mod fuzz;
+mod golden;
+mod hostile;
+mod import;
+mod incremental;
+mod roundtrip;
+mod rules;
+mod search;
+mod serve;
+mod serve_load;
