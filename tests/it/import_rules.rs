@@ -375,3 +375,41 @@ fn a_2019_format_web_copy_imports_with_blanks_as_null() {
     // The prose states 「共收到政府信息公开申请9件」: the table's 9.
     assert!(r.notes.iter().all(|n| !n.contains("X3")), "{:#?}", r.notes);
 }
+
+/// Glued cells whose only split breaks a rule across rows: the split was
+/// the importer's, so the reading is in doubt: refused, not published.
+#[test]
+fn glued_cells_whose_reading_breaks_the_rules_are_refused_not_published() {
+    let text = glued_2023().replace("（一）予以公开1000001", "（一）予以公开0000000");
+    let given: Given = [
+        (
+            "active.normative_documents.issued".to_string(),
+            Number::from_int(4),
+        ),
+        (
+            "active.normative_documents.repealed".to_string(),
+            Number::from_int(2),
+        ),
+    ]
+    .into();
+    let err = import::read_text(&text, Path::new("t.txt"), None, &given);
+    // With cells given the clerk has read the original: kept as published.
+    let r = err.unwrap();
+    assert!(r.as_published());
+    let err = import::read_text(
+        &text.replace("行政规范性文件4211", "行政规范性文件102"),
+        Path::new("t.txt"),
+        None,
+        &Given::new(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("t.txt:3: the cells are glued together, and the reading the rules allowed row by row breaks 三（七）总计 · 自然人 is 1, but the sum of rows （一）…（六） is 0 (R3); 三（七）总计 · 总计 is 1, but the sum of rows （一）…（六） is 0 (R3): the reading is in doubt, not the original; read the original and give the cells named with --cell"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the reading is in doubt, not the original"),
+        "{err}"
+    );
+}
