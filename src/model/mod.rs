@@ -8,6 +8,7 @@ pub mod number;
 pub mod report;
 pub mod rules;
 pub mod stated;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -32,8 +33,23 @@ pub struct Config {
     /// Build the search index (`search = false` in site.toml turns it
     /// off; without the `search` feature there is none).
     pub search: bool,
+    /// The Content-Security-Policy of the built pages (`csp` in site.toml).
+    pub csp: Csp,
     pub categories: Vec<Category>,
     pub footer: Footer,
+}
+
+/// `csp` in site.toml: which Content-Security-Policy every built page
+/// carries in a `<meta http-equiv>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Csp {
+    /// gongkai's strict policy (`csp = true`, or no `csp`).
+    #[default]
+    Strict,
+    /// No policy in the pages (`csp = false`): the server sends its own.
+    Off,
+    /// The site's own policy, used as written (`csp = "default-src 'self'; …"`).
+    Custom(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 mod cache;
 mod charts;
 mod context;
+pub mod csp;
 mod data;
 mod feeds;
 mod jobs;

@@ -11,6 +11,7 @@ mod cases;
 mod cli;
 mod crash;
 mod demo;
+mod deploy;
 mod fuzz;
 #[cfg(feature = "search")]
 mod golden;
