@@ -49,6 +49,20 @@ pub enum Command {
         #[arg(long, hide = true)]
         two_step_swap: bool,
     },
+    /// The supervisor's review, out of the public site: per year a printable
+    /// page of flags (late, missing, inconsistent, copied prose, jumps…),
+    /// indicators and peer quartiles, with flags.csv and the figures as CSV.
+    Audit {
+        /// Only this year (default: every year with a report).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Output folder, relative to the current folder.
+        #[arg(long, value_name = "DIR", default_value = "audit")]
+        output: PathBuf,
+        /// Exit 1 when any flag is raised (for CI of a content repository).
+        #[arg(long)]
+        deny_flags: bool,
+    },
     /// Preview the site: build it in memory, serve it, rebuild on every
     /// change and reload the browser; errors show in the page.
     Serve {

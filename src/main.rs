@@ -102,6 +102,11 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit {
+            year,
+            output,
+            deny_flags,
+        } => print::audit(root, year, output, deny_flags),
         Command::Serve {
             port,
             bind,

@@ -157,7 +157,7 @@ fn write_product(
     indexed: &mut Option<Vec<(PathBuf, String)>>,
 ) -> Result<()> {
     match product {
-        Product::Summary(_) | Product::Feeds => {
+        Product::Summary(_) | Product::Feeds | Product::Indicators => {
             for (path, bytes) in renderer.make(product) {
                 sink.file(path, bytes)?;
             }

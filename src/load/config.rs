@@ -18,6 +18,7 @@ struct RawConfig {
     minify: Option<bool>,
     search: Option<bool>,
     csp: Option<toml::Spanned<toml::Value>>,
+    indicators: Option<bool>,
     categories: Option<Vec<RawCategory>>,
     #[serde(default)]
     footer: RawFooter,
@@ -156,6 +157,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         minify: raw.minify.unwrap_or(true),
         search: raw.search.unwrap_or(true),
         csp,
+        indicators: raw.indicators.unwrap_or(true),
         categories,
         footer: Footer {
             organizer: raw.footer.organizer,

@@ -35,6 +35,10 @@ pub struct Config {
     pub search: bool,
     /// The Content-Security-Policy of the built pages (`csp` in site.toml).
     pub csp: Csp,
+    /// Indicators and peer medians on year and agency pages, the formulas
+    /// page and `data/indicators.csv`, `data/peers.csv` (`indicators =
+    /// false` in site.toml leaves them out).
+    pub indicators: bool,
     pub categories: Vec<Category>,
     pub footer: Footer,
 }

@@ -181,20 +181,7 @@ pub fn format_warnings(
     }
     // One warning per report: a transcription that keeps a report's blanks
     // has many, and each is deliberate.
-    let mut blank_rows: Vec<(&Row, Vec<usize>)> = Vec::new();
-    for row in report
-        .active
-        .iter()
-        .chain(report.requests.iter())
-        .chain(report.reviews.iter())
-    {
-        let blanks: Vec<usize> = (0..row.def.width())
-            .filter(|&i| row.cell(i).is_some_and(|c| c.value().is_none()))
-            .collect();
-        if !blanks.is_empty() {
-            blank_rows.push((row, blanks));
-        }
-    }
+    let blank_rows = blank_cells(report);
     if let Some((first_row, first_blanks)) = blank_rows.first() {
         let cells: usize = blank_rows.iter().map(|(_, b)| b.len()).sum();
         let first = first_row.def.cite_cell(first_blanks[0]);
@@ -216,6 +203,26 @@ pub fn format_warnings(
         });
     }
     out
+}
+
+/// The cells of a report printed blank (`null`): each row that has some,
+/// with their columns (X7, and the audit's `blank_cells` flag).
+pub fn blank_cells(report: &Report) -> Vec<(&Row, Vec<usize>)> {
+    let mut blank_rows: Vec<(&Row, Vec<usize>)> = Vec::new();
+    for row in report
+        .active
+        .iter()
+        .chain(report.requests.iter())
+        .chain(report.reviews.iter())
+    {
+        let blanks: Vec<usize> = (0..row.def.width())
+            .filter(|&i| row.cell(i).is_some_and(|c| c.value().is_none()))
+            .collect();
+        if !blanks.is_empty() {
+            blank_rows.push((row, blanks));
+        }
+    }
+    blank_rows
 }
 
 /// Checks the rules that look across reports (X1, X2, X5) and adds every

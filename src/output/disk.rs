@@ -48,7 +48,7 @@ pub fn check_target(root: &Path, output: &Path) -> Result<()> {
 }
 
 /// The absolute form of a path that may not exist yet.
-fn absolute(path: &Path) -> Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     let mut existing = path.to_path_buf();
     let mut rest = Vec::new();
     while !existing.exists() {

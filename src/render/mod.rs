@@ -11,7 +11,7 @@ mod cache;
 mod charts;
 mod context;
 pub mod csp;
-mod data;
+pub(crate) mod data;
 mod feeds;
 mod jobs;
 pub mod markdown;
@@ -76,6 +76,7 @@ impl<'a> Renderer<'a> {
         match product {
             Product::Summary(year) => self.ctx.summary(*year).into_iter().collect(),
             Product::Feeds => self.ctx.feeds(),
+            Product::Indicators => self.ctx.indicator_files(),
             Product::Tables | Product::Original { .. } | Product::Static | Product::SearchIndex => {
                 Vec::new()
             }

@@ -5,6 +5,7 @@
 mod common;
 
 mod accessibility;
+mod audit;
 mod browser;
 mod build;
 mod cases;
