@@ -391,3 +391,51 @@ fn glued_cells_whose_reading_breaks_the_rules_are_refused_not_published() {
         "{err}"
     );
 }
+
+/// The 2019 format ties 上一年项目数量 to last year's 上一年项目数量 + 本年增/减:
+/// a glued 2020 row 「12050」 (上一年项目数量, 本年增/减, 处理决定数量) splits
+/// 1|20|50, 12|0|50, 120|5|0 or 1|205|0; the 2019 web copy (行政许可 12, a
+/// blank 本年增/减) keeps 12|0|50.
+#[test]
+fn a_2019_format_row_is_settled_by_last_years_items() {
+    let mut t = String::from(
+        "标题: 沭阳县示范局2020年政府信息公开工作年度报告\n==================== 正文 ====================\n本报告根据条例编制。 一、总体情况 2020年，本局依法公开。 二、主动公开政府信息情况第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量规章000规范性文件000第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可12050其他对外管理服务事项000第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量行政处罚000行政强制000第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费00第二十条第（九）项信息内容采购项目数量采购总金额政府集中采购00三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他",
+    );
+    let defs = gongkai::model::layout::request_rows(true);
+    let mut group = None;
+    for def in defs {
+        if def.key == "requests.granted" {
+            t.push_str("三、本年度办理结果");
+        }
+        if def.group != group {
+            group = def.group;
+            if let Some(g) = group {
+                t.push_str(g);
+            }
+        }
+        t.push_str(def.label);
+        t.push_str("0000000");
+    }
+    t.push_str("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计000000000000000五、存在的主要问题及改进情况无。六、其他需要报告的事项无。\n");
+    let err = read(&t).unwrap_err();
+    assert!(
+        err.contains("行政许可 · 上一年项目数量: the digits \"12050\""),
+        "{err}"
+    );
+    let prev = read(&fixture("web_2019.txt"))
+        .unwrap()
+        .to_report(PathBuf::from("content/x/2019.yaml"));
+    let cx = Context {
+        previous: Some(&prev),
+    };
+    let r = import::read_text_in(&t, Path::new("t.txt"), None, &Given::new(), &cx).unwrap();
+    assert_eq!(r.tables.format, gongkai::model::Format::F2019);
+    assert_eq!(r.row("active.licensing").unwrap(), ints(&[12, 0, 50]));
+    assert!(
+        r.notes.iter().any(|n| n.contains(
+            "\"12050\" split 4 ways; the 2019 report's 上一年项目数量 + 本年增/减 leaves one"
+        )),
+        "{:#?}",
+        r.notes
+    );
+}
