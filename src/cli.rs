@@ -40,6 +40,14 @@ pub enum Command {
         /// Print the time of each build phase.
         #[arg(long)]
         timings: bool,
+        /// Do not flush the new site to disk before swapping it in (faster;
+        /// for throwaway builds: a power cut may leave empty pages).
+        #[arg(long)]
+        no_sync: bool,
+        /// Swap the output folder with two renames even where the OS can
+        /// exchange it in one step (for the crash tests).
+        #[arg(long, hide = true)]
+        two_step_swap: bool,
     },
     /// The supervisor's review, out of the public site: per year a printable
     /// page of flags (late, missing, inconsistent, copied prose, jumps…),

@@ -7,6 +7,8 @@ pub mod layout;
 pub mod number;
 pub mod report;
 pub mod rules;
+pub mod stated;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,8 +37,23 @@ pub struct Config {
     /// page and `data/indicators.csv`, `data/peers.csv` (`indicators =
     /// false` in site.toml leaves them out).
     pub indicators: bool,
+    /// The Content-Security-Policy of the built pages (`csp` in site.toml).
+    pub csp: Csp,
     pub categories: Vec<Category>,
     pub footer: Footer,
+}
+
+/// `csp` in site.toml: which Content-Security-Policy every built page
+/// carries in a `<meta http-equiv>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Csp {
+    /// gongkai's strict policy (`csp = true`, or no `csp`).
+    #[default]
+    Strict,
+    /// No policy in the pages (`csp = false`): the server sends its own.
+    Off,
+    /// The site's own policy, used as written (`csp = "default-src 'self'; …"`).
+    Custom(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,6 +191,10 @@ pub struct ProseSection {
     /// The section's Markdown, without its heading.
     pub markdown: String,
     pub line: u32,
+    /// Where `markdown` starts in the file: its line and byte offset (for
+    /// pointing at a phrase, as X3 does).
+    pub body_line: u32,
+    pub body_offset: usize,
 }
 
 impl Prose {

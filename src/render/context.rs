@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::jobs::{Job, template_of};
-use super::{Theme, data, markdown, search, tables};
+use super::{Theme, csp, data, markdown, search, tables};
 use crate::aggregate::{self, Aggregate, SumCache};
 use crate::error::Result;
 use crate::model::{Report, Site};
@@ -32,6 +32,9 @@ pub(super) struct SiteContext<'a> {
     pub(super) indicators: Option<crate::indicators::Indicators<'a>>,
     /// See [`SiteContext::fingerprint_global`].
     pub(super) global: u64,
+    /// The Content-Security-Policy `<meta>` of every page but the search
+    /// page, and of the search page (see [`csp`]); none with `csp = false`.
+    csp_meta: [Option<String>; 2],
     pub(super) spent: Spent,
 }
 
@@ -100,6 +103,8 @@ impl<'a> SiteContext<'a> {
                 .config
                 .indicators
                 .then(|| crate::indicators::Indicators::compute(site)),
+            csp_meta: [false, true]
+                .map(|searches| csp::policy(&site.config.csp, searches).map(|p| csp::meta(&p))),
             spent: Spent::default(),
         }
     }
@@ -193,7 +198,11 @@ impl<'a> SiteContext<'a> {
         let clock = Instant::now();
         // Every job but report.json (returned above) has a template.
         let template = template_of(job).unwrap_or_default();
-        let html = theme.render(template, &ctx)?;
+        let mut html = theme.render(template, &ctx)?;
+        let searches = matches!(job, Job::Search) && self.search;
+        if let Some(meta) = &self.csp_meta[usize::from(searches)] {
+            html = csp::insert(&html, meta);
+        }
         self.spent.add(&self.spent.render, clock);
         Ok(html)
     }

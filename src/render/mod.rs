@@ -10,6 +10,7 @@
 mod cache;
 mod charts;
 mod context;
+pub mod csp;
 pub(crate) mod data;
 mod feeds;
 mod jobs;

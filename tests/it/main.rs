@@ -12,11 +12,13 @@ mod cases;
 mod cli;
 mod crash;
 mod demo;
+mod deploy;
 mod fuzz;
 #[cfg(feature = "search")]
 mod golden;
 mod hostile;
 mod import;
+mod import_rules;
 mod incremental;
 mod roundtrip;
 mod rules;
