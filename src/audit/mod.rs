@@ -183,7 +183,7 @@ pub fn write(
     )?;
     staging.write(Path::new("flags.csv"), flags_csv(&all_flags).as_bytes())?;
     files += 2;
-    staging.commit(&output::Commit::default())?;
+    staging.commit(&crate::output::Commit::default())?;
     Ok(AuditSummary {
         output: output.clone(),
         years: summaries,

@@ -17,8 +17,8 @@ struct RawConfig {
     language: Option<String>,
     minify: Option<bool>,
     search: Option<bool>,
-    indicators: Option<bool>,
     csp: Option<toml::Spanned<toml::Value>>,
+    indicators: Option<bool>,
     categories: Option<Vec<RawCategory>>,
     #[serde(default)]
     footer: RawFooter,
@@ -156,8 +156,8 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
         minify: raw.minify.unwrap_or(true),
         search: raw.search.unwrap_or(true),
-        indicators: raw.indicators.unwrap_or(true),
         csp,
+        indicators: raw.indicators.unwrap_or(true),
         categories,
         footer: Footer {
             organizer: raw.footer.organizer,

@@ -33,12 +33,12 @@ pub struct Config {
     /// Build the search index (`search = false` in site.toml turns it
     /// off; without the `search` feature there is none).
     pub search: bool,
+    /// The Content-Security-Policy of the built pages (`csp` in site.toml).
+    pub csp: Csp,
     /// Indicators and peer medians on year and agency pages, the formulas
     /// page and `data/indicators.csv`, `data/peers.csv` (`indicators =
     /// false` in site.toml leaves them out).
     pub indicators: bool,
-    /// The Content-Security-Policy of the built pages (`csp` in site.toml).
-    pub csp: Csp,
     pub categories: Vec<Category>,
     pub footer: Footer,
 }

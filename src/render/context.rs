@@ -99,12 +99,12 @@ impl<'a> SiteContext<'a> {
             totals,
             sums,
             search: search::AVAILABLE && site.config.search,
+            csp_meta: [false, true]
+                .map(|searches| csp::policy(&site.config.csp, searches).map(|p| csp::meta(&p))),
             indicators: site
                 .config
                 .indicators
                 .then(|| crate::indicators::Indicators::compute(site)),
-            csp_meta: [false, true]
-                .map(|searches| csp::policy(&site.config.csp, searches).map(|p| csp::meta(&p))),
             spent: Spent::default(),
         }
     }

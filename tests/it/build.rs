@@ -491,7 +491,7 @@ fn every_page_carries_the_strict_policy_before_anything_it_governs() {
     let out = out.path().join("public");
     build(&repo(), &out).unwrap();
     let pages = html_pages(&out);
-    // about/indicators/ among them.
+    // The demo's pages, with the indicators' formulas page.
     assert_eq!(pages.len(), if cfg!(feature = "search") { 18 } else { 17 });
     for (path, page) in &pages {
         let policy = if path == Path::new("search/index.html") {

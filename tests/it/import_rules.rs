@@ -265,7 +265,10 @@ fn a_folder_goes_in_year_order_and_each_year_uses_the_one_before() {
         "{err}"
     );
     let yaml = std::fs::read_to_string(site.join("content/ceshi/2023.yaml")).unwrap();
-    assert!(yaml.contains("normative_documents: [4, 2, 11]"), "{yaml}");
+    assert!(
+        yaml.contains("  normative_documents:  [4, 2, 11] "),
+        "{yaml}"
+    );
     let (code, _, err) = gongkai(&site, &["check"]);
     assert_eq!(code, 0, "{err}");
 }
