@@ -165,7 +165,7 @@ fn write_product(
     indexed: &mut Option<Vec<search::Page>>,
 ) -> Result<()> {
     match product {
-        Product::Summary(_) | Product::Feeds | Product::Indicators => {
+        Product::Summary(_) | Product::Feeds | Product::Indicators | Product::SiteSummary => {
             for (path, bytes) in renderer.make(product) {
                 sink.file(path, bytes)?;
             }

@@ -218,12 +218,43 @@ fn review_cell(report: &Report, key: &str, column: &str) -> Option<Number> {
     term(row, i)
 }
 
-/// `num / den` of terms: blank when any term is, not applicable when the
-/// denominator is 0.
-fn rate(num: Option<Number>, den: Option<Number>) -> Value {
-    match (num, den) {
-        (Some(n), Some(d)) => Ratio::of(n, d).map_or(Value::NotApplicable, Value::Rate),
-        _ => Value::Blank,
+/// The two terms of one indicator of one report, before dividing: what a
+/// parent site sums over its area to compute the area's rate exactly
+/// (`data/summary.json`), rather than average its members' rates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Terms {
+    /// Numerator and denominator (for `requests_change`: this year's 本年新收
+    /// and last year's; the change is their quotient − 1).
+    Of(Number, Number),
+    /// `requests_change` without a previous year's report.
+    NoPrevious,
+    /// A term of the formula was printed blank (`null`).
+    Blank,
+}
+
+impl Terms {
+    fn of(num: Option<Number>, den: Option<Number>) -> Terms {
+        match (num, den) {
+            (Some(n), Some(d)) => Terms::Of(n, d),
+            _ => Terms::Blank,
+        }
+    }
+
+    /// The indicator: not applicable when the denominator is 0.
+    fn value(self, key: Key) -> Value {
+        match self {
+            Terms::Of(n, d) => {
+                let ratio = Ratio::of(n, d);
+                let ratio = if key.is_change() {
+                    ratio.and_then(|r| r.checked_sub(Ratio::integer(1)))
+                } else {
+                    ratio
+                };
+                ratio.map_or(Value::NotApplicable, Value::Rate)
+            }
+            Terms::NoPrevious => Value::NotApplicable,
+            Terms::Blank => Value::Blank,
+        }
     }
 }
 
@@ -240,27 +271,28 @@ pub fn new_requests(report: &Report) -> Option<Number> {
     requests_total(report, "requests.new")
 }
 
-/// The six indicators of `report`; `previous` is the same agency's
-/// non-draft report of the year before, if any.
-pub fn of_report(report: &Report, previous: Option<&Report>) -> [Value; 6] {
+/// The terms of the six indicators of `report`, in the order of
+/// [`Key::ALL`]; `previous` is the same agency's non-draft report of the
+/// year before, if any.
+pub fn terms_of_report(report: &Report, previous: Option<&Report>) -> [Terms; 6] {
     let total = requests_total(report, "requests.total");
     let new = new_requests(report);
-    let disclosure = rate(
+    let disclosure = Terms::of(
         add(
             requests_total(report, "requests.granted"),
             requests_total(report, "requests.partially_granted"),
         ),
         total,
     );
-    let not_held = rate(
+    let not_held = Terms::of(
         requests_total(report, "requests.unavailable.not_held"),
         total,
     );
-    let carry_forward = rate(
+    let carry_forward = Terms::of(
         requests_total(report, "requests.carried_forward"),
         add(new, requests_total(report, "requests.carried_over")),
     );
-    let review = rate(
+    let review = Terms::of(
         review_cell(report, "reviews.review", "corrected"),
         sub(
             review_cell(report, "reviews.review", "total"),
@@ -273,18 +305,10 @@ pub fn of_report(report: &Report, previous: Option<&Report>) -> [Value; 6] {
             review_cell(report, "reviews.litigation_after_review", column),
         )
     };
-    let litigation = rate(both("corrected"), sub(both("total"), both("pending")));
+    let litigation = Terms::of(both("corrected"), sub(both("total"), both("pending")));
     let change = match previous {
-        None => Value::NotApplicable,
-        Some(prev) => match (new, new_requests(prev)) {
-            (Some(n), Some(p)) => match Ratio::of(n, p) {
-                Some(r) => r
-                    .checked_sub(Ratio::integer(1))
-                    .map_or(Value::NotApplicable, Value::Rate),
-                None => Value::NotApplicable,
-            },
-            _ => Value::Blank,
-        },
+        None => Terms::NoPrevious,
+        Some(prev) => Terms::of(new, new_requests(prev)),
     };
     [
         disclosure,
@@ -294,6 +318,13 @@ pub fn of_report(report: &Report, previous: Option<&Report>) -> [Value; 6] {
         litigation,
         change,
     ]
+}
+
+/// The six indicators of `report`; `previous` is the same agency's
+/// non-draft report of the year before, if any.
+pub fn of_report(report: &Report, previous: Option<&Report>) -> [Value; 6] {
+    let terms = terms_of_report(report, previous);
+    std::array::from_fn(|i| terms[i].value(Key::ALL[i]))
 }
 
 /// One report's indicators, with what places it among its peers.

@@ -43,6 +43,8 @@ pub enum Product {
     /// `data/indicators.csv` and `data/peers.csv` (when the site shows
     /// indicators).
     Indicators,
+    /// `data/summary.json`: the site's sums, for a parent site's roll-up.
+    SiteSummary,
 }
 
 /// One page to render.
@@ -94,7 +96,12 @@ impl SiteContext<'_> {
         pages.extend((0..self.reports.len()).map(Job::Report));
         pages.extend((0..self.reports.len()).map(Job::ReportData));
         let mut files: Vec<Product> = self.totals.keys().map(|y| Product::Summary(*y)).collect();
-        files.extend([Product::Feeds, Product::Tables, Product::Static]);
+        files.extend([
+            Product::Feeds,
+            Product::Tables,
+            Product::SiteSummary,
+            Product::Static,
+        ]);
         if self.indicators.is_some() {
             files.push(Product::Indicators);
         }

@@ -16,6 +16,7 @@ mod feeds;
 mod jobs;
 pub mod markdown;
 pub mod search;
+mod summary;
 pub mod tables;
 mod theme;
 mod views;
@@ -70,13 +71,17 @@ impl<'a> Renderer<'a> {
     }
 
     /// The files of a small product, made in memory: a year's
-    /// `summary.csv`, or the feeds. Other products are made by their sink
+    /// `summary.csv`, the feeds, the indicator downloads or
+    /// `data/summary.json`. Other products are made by their sink
     /// (copied, streamed or indexed) and give nothing here.
     pub fn make(&self, product: &Product) -> Vec<(PathBuf, Vec<u8>)> {
         match product {
             Product::Summary(year) => self.ctx.summary(*year).into_iter().collect(),
             Product::Feeds => self.ctx.feeds(),
             Product::Indicators => self.ctx.indicator_files(),
+            Product::SiteSummary => {
+                vec![(PathBuf::from("data/summary.json"), self.ctx.site_summary())]
+            }
             Product::Tables | Product::Original { .. } | Product::Static | Product::SearchIndex => {
                 Vec::new()
             }

@@ -24,3 +24,4 @@ mod rules;
 mod search;
 mod serve;
 mod serve_load;
+mod summary;
