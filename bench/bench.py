@@ -78,7 +78,7 @@ def timed(cmd):
             text=True,
         )
         if run.returncode != 0:
-            sys.exit(f"bench: {' '.join(cmd)} failed:\n{run.stderr}")
+            sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{run.stderr}")
         wall, user, system, rss = out.read().split()[-4:]
     return float(wall), float(user) + float(system), int(rss) / 1024
 
