@@ -42,8 +42,6 @@ pub enum Error {
     NoReports { year: i32, years: String },
     #[error("template error: {0}")]
     Template(String),
-    #[error("search index: {0}")]
-    Search(String),
     #[error("serve: {0}")]
     Serve(String),
     #[error("{}{}: {message}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]

@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -83,7 +84,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     let plan = renderer.plan();
     let staging = Staging::new(&output)?;
     let sink = Counted::new(&staging);
-    let indexed = render_pages(&renderer, &plan.pages, &sink)?;
+    let (indexed, reading) = render_pages(&renderer, &plan.pages, &sink)?;
     let pages = plan
         .pages
         .iter()
@@ -94,6 +95,9 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
         clock.add(name, took);
     }
     clock.add("· write", sink.spent());
+    if renderer.search() {
+        clock.add("· search", reading);
+    }
 
     // The other files, each kind as the disk needs it. The search index
     // comes first so that its time is its own.
@@ -124,27 +128,31 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
 }
 
 /// The render step: every page of the plan, in parallel, each written to
-/// `sink` as soon as it is rendered. Returns the pages the search index
-/// reads, cut down to what it reads, in path order.
+/// `sink` as soon as it is rendered. Returns the pages as the search index
+/// reads them (read on the threads that render, while the page is at hand)
+/// and the CPU time that reading took.
 fn render_pages(
     renderer: &Renderer,
     pages: &[Job],
     sink: &Counted,
-) -> Result<Vec<(PathBuf, String)>> {
+) -> Result<(Vec<search::Page>, Duration)> {
     let search = renderer.search();
     let found = Mutex::new(Vec::new());
+    let reading = AtomicU64::new(0);
     pages.par_iter().try_for_each(|job| {
         let html = renderer.render(job)?;
         let path = renderer.path(job);
-        if search && search::indexed(&path) {
-            let page = (path.clone(), search::reduce(&html));
-            found.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+        if search {
+            let clock = Instant::now();
+            if let Some(page) = search::page(&path, &html) {
+                found.lock().unwrap_or_else(|e| e.into_inner()).push(page);
+            }
+            reading.fetch_add(clock.elapsed().as_nanos() as u64, Ordering::Relaxed);
         }
         sink.file(path, html.into_bytes())
     })?;
-    let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(found)
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok((found, Duration::from_nanos(reading.into_inner())))
 }
 
 /// One product of the plan, written the way the disk needs it: small files
@@ -154,7 +162,7 @@ fn write_product(
     renderer: &Renderer,
     product: &Product,
     sink: &Counted,
-    indexed: &mut Option<Vec<(PathBuf, String)>>,
+    indexed: &mut Option<Vec<search::Page>>,
 ) -> Result<()> {
     match product {
         Product::Summary(_) | Product::Feeds | Product::Indicators => {
@@ -171,9 +179,13 @@ fn write_product(
             .into_par_iter()
             .try_for_each(|(path, bytes)| sink.file(path, bytes))?,
         Product::SearchIndex => {
-            for (path, bytes) in search::index(indexed.take().unwrap_or_default())? {
-                sink.file(path, bytes)?;
-            }
+            // The pages read are dropped as soon as the index is made.
+            let pages = indexed.take().unwrap_or_default();
+            let files = search::index(&pages);
+            drop(pages);
+            files
+                .into_par_iter()
+                .try_for_each(|(path, bytes)| sink.file(path, bytes))?;
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::jobs::{Job, template_of};
-use super::{Theme, csp, data, markdown, search, tables};
+use super::{Theme, csp, data, markdown, tables};
 use crate::aggregate::{self, Aggregate, SumCache};
 use crate::error::Result;
 use crate::model::{Report, Site};
@@ -26,7 +26,7 @@ pub(super) struct SiteContext<'a> {
     pub(super) totals: BTreeMap<i32, Aggregate>,
     /// Sums from earlier rebuilds (serve).
     pub(super) sums: Option<&'a SumCache>,
-    /// The site has a search index (the feature, and `search` in site.toml).
+    /// The site has a search index (`search` in site.toml).
     pub(super) search: bool,
     /// Indicators and peer quartiles, when the site shows them.
     pub(super) indicators: Option<crate::indicators::Indicators<'a>>,
@@ -98,7 +98,7 @@ impl<'a> SiteContext<'a> {
             reports,
             totals,
             sums,
-            search: search::AVAILABLE && site.config.search,
+            search: site.config.search,
             csp_meta: [false, true]
                 .map(|searches| csp::policy(&site.config.csp, searches).map(|p| csp::meta(&p))),
             indicators: site

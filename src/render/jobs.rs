@@ -38,7 +38,7 @@ pub enum Product {
     Original { path: PathBuf, source: PathBuf },
     /// The theme's and the site's static files.
     Static,
-    /// The search index over the pages (`pagefind/`).
+    /// The search index over the pages (`search-index/`).
     SearchIndex,
     /// `data/indicators.csv` and `data/peers.csv` (when the site shows
     /// indicators).

@@ -125,8 +125,7 @@ impl<'a> Renderer<'a> {
         h.finish()
     }
 
-    /// Whether the site has a search index (the `search` feature, and
-    /// `search` in site.toml).
+    /// Whether the site has a search index (`search` in site.toml).
     pub fn search(&self) -> bool {
         self.ctx.search
     }

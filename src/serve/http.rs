@@ -181,7 +181,11 @@ fn answer(request: &Request, snapshot: &Snapshot) -> Reply {
             "text/html; charset=utf-8",
         );
     }
-    if let (Some(name), Some(search)) = (path.strip_prefix("/pagefind/"), &snapshot.search) {
+    let index = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_prefix(crate::render::search::FOLDER))
+        .and_then(|p| p.strip_prefix('/'));
+    if let (Some(name), Some(search)) = (index, &snapshot.search) {
         return match search.get(name) {
             Some(bytes) => {
                 let tag = format!("\"{:016x}\"", search.etag);

@@ -5,7 +5,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 use crate::aggregate::SumCache;
@@ -52,9 +54,10 @@ impl Tables {
     }
 }
 
-/// The search index of one rebuild, made when something under `pagefind/`
-/// is first asked for: indexing costs more than the rest of a rebuild, and
-/// most rebuilds are never searched.
+/// The search index of one rebuild, made when something under
+/// `search-index/` is first asked for (most rebuilds are never searched).
+/// The pages read for an earlier index are kept with the ETag they were read
+/// at, so a new index reads again only the pages that changed.
 #[derive(Debug)]
 pub struct Search {
     /// The generation of the served files it indexes.
@@ -62,47 +65,85 @@ pub struct Search {
     /// Those files (the pages are picked from them only when indexing, so
     /// that a rebuild costs nothing more with search on).
     files: Arc<HashMap<Arc<str>, Asset>>,
-    made: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
+    /// Pages read, by path: the ETag they were read at and what was read.
+    /// Shared with the next rebuild's index.
+    read: ReadPages,
+    made: OnceLock<Made>,
+}
+
+/// Pages read for the index, by path, with the ETag they were read at.
+type ReadPages = Arc<Mutex<HashMap<Arc<str>, (u64, Arc<search::Page>)>>>;
+
+#[derive(Debug)]
+struct Made {
+    files: HashMap<String, Arc<Vec<u8>>>,
+    /// Pages read for this index (the others came from an earlier one).
+    fresh: usize,
 }
 
 impl Search {
-    /// The file `name` of `pagefind/` (`pagefind-ui.js`), indexing first if
-    /// need be. An index that cannot be made serves nothing (and says why
-    /// in the terminal).
+    /// The file `name` of `search-index/` (`meta.json`, `search.js`),
+    /// indexing first if need be.
     pub fn get(&self, name: &str) -> Option<Arc<Vec<u8>>> {
-        self.made
-            .get_or_init(|| {
-                let mut pages: Vec<(PathBuf, String)> = self
-                    .files
-                    .iter()
-                    .filter(|(path, _)| search::indexed(Path::new(&***path)))
-                    .filter_map(|(path, asset)| match asset {
-                        Asset::Memory { bytes, .. } => Some((
-                            PathBuf::from(&**path),
-                            search::reduce(&String::from_utf8_lossy(bytes)),
-                        )),
-                        _ => None,
-                    })
-                    .collect();
-                pages.sort_by(|a, b| a.0.cmp(&b.0));
-                match search::index(pages) {
-                    Ok(files) => files
-                        .into_iter()
-                        .map(|(p, b)| (key(&p).to_string(), Arc::new(b)))
-                        .collect(),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        HashMap::new()
-                    }
-                }
-            })
+        self.made()
+            .files
             .get(&format!("{}/{name}", search::FOLDER))
             .cloned()
+    }
+
+    fn made(&self) -> &Made {
+        self.made.get_or_init(|| {
+            let mut read = self.read.lock().unwrap_or_else(|e| e.into_inner());
+            let wanted: Vec<_> = self
+                .files
+                .iter()
+                .filter_map(|(path, asset)| match asset {
+                    Asset::Memory { bytes, etag } if search::indexed(Path::new(&**path)) => {
+                        Some((path, *etag, bytes))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let fresh: Vec<(Arc<str>, u64, Option<search::Page>)> = wanted
+                .par_iter()
+                .filter(|(path, etag, _)| read.get(*path).is_none_or(|(e, _)| e != etag))
+                .map(|(path, etag, bytes)| {
+                    let page = search::page(Path::new(&***path), &String::from_utf8_lossy(bytes));
+                    (Arc::clone(path), *etag, page)
+                })
+                .collect();
+            let count = fresh.len();
+            read.retain(|path, _| self.files.contains_key(path));
+            for (path, etag, page) in fresh {
+                match page {
+                    Some(page) => {
+                        read.insert(path, (etag, Arc::new(page)));
+                    }
+                    None => {
+                        read.remove(&path);
+                    }
+                }
+            }
+            let pages: Vec<Arc<search::Page>> = read.values().map(|(_, p)| p.clone()).collect();
+            Made {
+                files: search::index(&pages)
+                    .into_iter()
+                    .map(|(p, b)| (key(&p).to_string(), Arc::new(b)))
+                    .collect(),
+                fresh: count,
+            }
+        })
     }
 
     /// Whether the index has been made (tests, and the terminal).
     pub fn is_made(&self) -> bool {
         self.made.get().is_some()
+    }
+
+    /// How many pages this index read (the others were read for an earlier
+    /// one and had not changed); makes the index if need be.
+    pub fn pages_read(&self) -> usize {
+        self.made().fresh
     }
 }
 
@@ -343,9 +384,10 @@ impl Preview {
         // changed.
         self.snapshot.search = search.then(|| match &self.snapshot.search {
             Some(old) if old.etag == self.snapshot.generation => old.clone(),
-            _ => Arc::new(Search {
+            old => Arc::new(Search {
                 etag: self.snapshot.generation,
                 files: self.snapshot.files.clone(),
+                read: old.as_ref().map(|o| o.read.clone()).unwrap_or_default(),
                 made: OnceLock::new(),
             }),
         });

@@ -70,7 +70,7 @@ async function open(rel, context = browser.context) {
     d.dismiss().catch(() => {});
   });
   await page.goto(base + rel, { waitUntil: "load" });
-  if (rel.startsWith("search/")) await page.waitForSelector(".pagefind-ui__search-input");
+  if (rel.startsWith("search/")) await page.waitForSelector("#search-input");
   page.seen = seen;
   return page;
 }
@@ -82,16 +82,20 @@ async function done(page, rel) {
 }
 
 async function searchFor(page, words) {
-  const input = page.locator(".pagefind-ui__search-input");
-  await input.fill(words);
-  await page.waitForSelector(".pagefind-ui__result-link", { timeout: TIMEOUT });
-  // Results arrive in one go, then load their excerpts.
+  await page.fill("#search-input", words);
+  await page.press("#search-input", "Enter");
+  // The status says how many were found once the results and their
+  // excerpts are in.
   await page.waitForFunction(
-    () => !document.querySelector(".pagefind-ui__result .pagefind-ui__loading"),
-    null,
+    (w) => {
+      const status = document.getElementById("search-status").textContent;
+      const items = document.querySelectorAll("#search-results li .search-excerpt").length;
+      return new URL(location.href).searchParams.get("q") === w && /^找到 \d+ 个结果/.test(status) && items > 0;
+    },
+    words,
     { timeout: TIMEOUT },
   );
-  return page.$$eval(".pagefind-ui__result-link", (as) =>
+  return page.$$eval("#search-results li h2 a", (as) =>
     as.map((a) => ({ title: a.textContent.trim(), href: a.href })),
   );
 }
@@ -191,7 +195,7 @@ async function keyboard(mode) {
     await step(`Tab alone reaches every link and control of the ${name} page${mode}, always outlined`, async () => {
       // Results asked for in the address, so that typing leaves no focus behind.
       const page = await open(name === "search" ? `${rel}?q=中同街` : rel);
-      if (name === "search") await page.waitForSelector(".pagefind-ui__result-link", { timeout: TIMEOUT });
+      if (name === "search") await page.waitForSelector("#search-results li h2 a", { timeout: TIMEOUT });
       const targets = await page.evaluate(() => {
         const all = [
           ...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex]"),
@@ -296,7 +300,7 @@ await step("a search for 中同街 lists its report, and a click lands on it", a
   const hit = results.find((r) => r.href === want);
   if (!hit) throw new Error(`results: ${JSON.stringify(results)}`);
   if (!hit.title.includes("中同街")) throw new Error(`result title ${hit.title}`);
-  await page.click(`.pagefind-ui__result-link[href$="2024/zhongtongjie/index.html"]`);
+  await page.click(`#search-results a[href$="2024/zhongtongjie/index.html"]`);
   await page.waitForURL(want, { timeout: TIMEOUT });
   const h1 = await page.textContent("h1");
   await done(page, "search/index.html");
@@ -322,7 +326,7 @@ await step("the search box of every page leads to the results", async () => {
   await page.fill("#site-search", "中同街");
   await page.press("#site-search", "Enter");
   await page.waitForURL(/search\/index\.html\?q=/, { timeout: TIMEOUT });
-  await page.waitForSelector(`.pagefind-ui__result-link[href$="2024/zhongtongjie/index.html"]`, {
+  await page.waitForSelector(`#search-results a[href$="2024/zhongtongjie/index.html"]`, {
     timeout: TIMEOUT,
   });
   await done(page, "index.html");

@@ -87,7 +87,7 @@ const TYPES = {
  * (`/some/where/`), so that any link that is not relative breaks. Resolves
  * to { url, close }.
  */
-export function serveFolder(root, prefix = "/gongkai/demo/") {
+export function serveFolder(root, prefix = "/gongkai/demo/", headers = {}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, "http://localhost");
     let rel = decodeURIComponent(url.pathname);
@@ -104,7 +104,7 @@ export function serveFolder(root, prefix = "/gongkai/demo/") {
       return;
     }
     const type = TYPES[path.extname(file)] || "application/octet-stream";
-    res.writeHead(200, { "Content-Type": type });
+    res.writeHead(200, { "Content-Type": type, ...headers });
     res.end(fs.readFileSync(file));
   });
   return new Promise((resolve) => {

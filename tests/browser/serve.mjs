@@ -102,7 +102,7 @@ if (searchable) await step("the served site searches itself (the index made on r
   const search = await browser.context.newPage();
   const seen = watch(search);
   await search.goto(url + "search/?q=" + encodeURIComponent("依申请公开"));
-  await search.waitForSelector('.pagefind-ui__result-link[href$="2024/weibin/index.html"]', {
+  await search.waitForSelector('#search-results a[href$="2024/weibin/index.html"]', {
     timeout: TIMEOUT,
   });
   const real = seen.filter((p) => !p.includes("__gongkai/events"));

@@ -16,7 +16,7 @@ fn demo_site_works_in_a_real_browser() {
     gongkai::commands::build(Path::new(env!("CARGO_MANIFEST_DIR")), Some(site.clone())).unwrap();
     let report = common::node("site.mjs", &[site.as_os_str()]);
     // The search page is the eighteenth (about/indicators/ the seventeenth).
-    let pages = if cfg!(feature = "search") { 18 } else { 17 };
+    let pages = 18;
     assert!(
         report.contains(&format!(
             "{pages} pages, 57 tables, 6 charts checked at 1280px and 375px; 0 problems"
@@ -28,7 +28,6 @@ fn demo_site_works_in_a_real_browser() {
 /// tests/browser/a11y.mjs on the built demo, served over HTTP under a
 /// sub-path: axe-core on every page type at both text sizes, the keyboard,
 /// 大字模式, print, screenshots (in target/tmp/screenshots) and search.
-#[cfg(feature = "search")]
 #[test]
 #[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
 fn the_demo_is_accessible_searchable_and_printable_in_a_real_browser() {
@@ -110,6 +109,95 @@ fn the_demo_is_accessible_searchable_and_printable_in_a_real_browser() {
     }
 }
 
+/// The search query set (tests/browser/search.mjs) on `site`, built: every
+/// case passes, served under a sub-path with `script-src 'self'`. Returns
+/// the line with the bytes of the first query.
+fn query_set(site: &Path, cases: &serde_json::Value) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    gongkai::commands::build(site, Some(public.clone())).unwrap();
+    let file = out.path().join("cases.json");
+    std::fs::write(&file, cases.to_string()).unwrap();
+    let report = common::node("search.mjs", &[public.as_os_str(), file.as_os_str()]);
+    let cases = cases.as_array().unwrap();
+    let oks = report.lines().filter(|l| l.starts_with("ok: ")).count();
+    assert_eq!(oks, cases.len() + 1, "{report}");
+    assert!(!report.contains("FAILED"), "{report}");
+    let bytes = report
+        .lines()
+        .find(|l| l.starts_with("first query downloaded"))
+        .unwrap_or_else(|| panic!("{report}"));
+    println!("{}: {bytes}", site.display());
+    bytes.to_string()
+}
+
+/// The demo's query set: each agency's full and short names find its agency
+/// page and its report first (中同街 only those), a word of one report's
+/// prose finds that report, a year with a name, a category, the year and
+/// category filters, and nothing for words that are nowhere.
+#[test]
+#[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
+fn the_demo_finds_what_it_must_in_a_real_browser() {
+    common::require_browser();
+    let zhongtongjie = [
+        "agencies/zhongtongjie/index.html",
+        "2024/zhongtongjie/index.html",
+    ];
+    let cases = serde_json::json!([
+        {"q": "中同街", "first": zhongtongjie, "only": true, "mark": "中同街"},
+        {"q": "中同街街道", "first": zhongtongjie, "only": true},
+        {"q": "卫滨区中同街街道办事处", "first": zhongtongjie, "only": true},
+        {"q": "沭阳县发改局", "first": ["agencies/shuyang-fagaiju/index.html", "2023/shuyang-fagaiju/index.html"]},
+        {"q": "上海市人民政府办公厅", "first": ["agencies/shanghai-bgt/index.html", "2025/shanghai-bgt/index.html"]},
+        {"q": "洪泽区", "first": ["agencies/hongzequ/index.html", "2024/hongzequ/index.html"]},
+        {"q": "2023 沭阳县发展和改革局", "first": ["2023/shuyang-fagaiju/index.html"], "only": true},
+        {"q": "营商环境", "first": ["2025/shanghai-bgt/index.html"], "only": true, "mark": "营商环境"},
+        {"q": "信息处理费", "first": ["2024/hongzequ/index.html", "2023/pingtan/index.html"], "only": true, "mark": "信息处理费"},
+        {"q": "街道办事处", "first": zhongtongjie},
+        {"q": "依申请公开", "year": "2024", "mark": "依申请公开"},
+        {"q": "依申请公开", "category": "政府部门"},
+        {"q": "量子纠缠", "none": true},
+    ]);
+    query_set(Path::new(env!("CARGO_MANIFEST_DIR")), &cases);
+}
+
+/// A generated site's query set: each agency's full name (with its number:
+/// the generator repeats names) finds its agency page and five reports
+/// first; a year with the name, that report first; a phrase of the prose
+/// with a year filter; a category with its filter.
+#[test]
+#[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
+fn a_generated_site_finds_what_it_must_in_a_real_browser() {
+    common::require_browser();
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let options = gongkai::generate::Options {
+        agencies: 40,
+        years: 5,
+        last_year: 2024,
+        seed: 11,
+    };
+    gongkai::generate::generate(&site, &options).unwrap();
+    let mut cases = Vec::new();
+    for slug in ["a00003", "a00012", "a00025", "a00040"] {
+        let yaml =
+            std::fs::read_to_string(site.join("content").join(slug).join("agency.yaml")).unwrap();
+        let name = yaml.lines().find_map(|l| l.strip_prefix("name: ")).unwrap();
+        let mut first: Vec<String> = (2020..=2024)
+            .map(|y| format!("{y}/{slug}/index.html"))
+            .collect();
+        first.push(format!("agencies/{slug}/index.html"));
+        // The name without its number is what the excerpt marks as one.
+        let words = name.split('（').next().unwrap();
+        cases.push(serde_json::json!({"q": name, "first": first, "mark": words}));
+        // The 2020 report names 2021 too (its publication date), after.
+        cases.push(serde_json::json!({"q": format!("2021 {name}"), "first": [format!("2021/{slug}/index.html")]}));
+    }
+    cases.push(serde_json::json!({"q": "征地拆迁", "year": "2022", "mark": "征地拆迁"}));
+    cases.push(serde_json::json!({"q": "乡镇人民政府", "category": "乡镇人民政府"}));
+    query_set(&site, &serde_json::Value::Array(cases));
+}
+
 #[test]
 #[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
 fn a_served_page_follows_edits_in_a_real_browser() {
@@ -128,7 +216,6 @@ fn a_served_page_follows_edits_in_a_real_browser() {
         "ok: fixing it takes the overlay away",
         "ok: a wrong total names the cell",
         "ok: a stylesheet edit restyles the page without a reload",
-        #[cfg(feature = "search")]
         "ok: the served site searches itself (the index made on request)",
         "ok: no errors in the page",
     ] {
@@ -141,7 +228,6 @@ fn a_served_page_follows_edits_in_a_real_browser() {
 /// and print working), and a copy of the demo whose theme override slipped
 /// in an inline script, an event handler, a style attribute and a script
 /// from another site, each refused and reported by the browser.
-#[cfg(feature = "search")]
 #[test]
 #[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
 fn no_page_runs_script_that_is_not_the_sites_own_in_a_real_browser() {

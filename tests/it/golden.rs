@@ -3,7 +3,7 @@
 //! in `tests/snapshots/`. A change to a template or a view model shows up here
 //! as a reviewable diff (`cargo insta review`, or accept the `.snap.new` file).
 //! The snapshots are of the default build, with search (its box is on every
-//! page); built without the `search` feature, these tests are left out.
+//! page).
 
 use crate::common;
 use std::fs;

@@ -300,9 +300,8 @@ fn names_and_prose_cannot_put_script_on_a_page_or_run_as_templates() {
             }
         }
     }
-    // 14 pages (about/indicators/ among them), and search/index.html
-    // with the search feature.
-    assert_eq!(pages, if cfg!(feature = "search") { 15 } else { 14 });
+    // 14 pages (about/indicators/ among them), and search/index.html.
+    assert_eq!(pages, 15);
 }
 
 #[test]

@@ -14,7 +14,6 @@ mod crash;
 mod demo;
 mod deploy;
 mod fuzz;
-#[cfg(feature = "search")]
 mod golden;
 mod hostile;
 mod import;

@@ -28,6 +28,16 @@ pub(crate) struct AgencyView {
     pub(crate) category: String,
     pub(crate) years: Vec<StatusRow>,
     pub(crate) chart: Option<String>,
+    pub(crate) search: SearchFacts,
+}
+
+/// What the search index reads from a report or agency page besides its
+/// text (the `data-search-names` and `data-search-category` attributes):
+/// the agency's full and short names, and its category's name.
+#[derive(Serialize)]
+pub(crate) struct SearchFacts {
+    pub(crate) names: String,
+    pub(crate) category: String,
 }
 
 impl<'a> SiteContext<'a> {
@@ -65,6 +75,23 @@ impl<'a> SiteContext<'a> {
                     .collect(),
             })
             .collect()
+    }
+
+    pub(crate) fn search_facts(&self, slug: &str) -> SearchFacts {
+        let agency = &self.site.agencies[slug];
+        let mut names = agency.name.clone();
+        if let Some(short) = agency.short_name.as_ref().filter(|s| **s != agency.name) {
+            names.push(' ');
+            names.push_str(short);
+        }
+        SearchFacts {
+            names,
+            category: self
+                .site
+                .config
+                .category(&agency.category)
+                .map_or(agency.category.clone(), |c| c.name.clone()),
+        }
     }
 
     pub(crate) fn agency_view(&self, slug: &str) -> AgencyView {
@@ -120,6 +147,7 @@ impl<'a> SiteContext<'a> {
                 .map_or(agency.category.clone(), |c| c.name.clone()),
             years: rows,
             chart,
+            search: self.search_facts(slug),
         }
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::model::{ProseKind, Report, rules};
 use crate::render::context::SiteContext;
 use crate::render::tables;
+use crate::render::views::agency::SearchFacts;
 
 #[derive(Serialize)]
 pub(crate) struct ProseView {
@@ -31,6 +32,7 @@ pub(crate) struct ReportView {
     pub(crate) reviews: tables::Table,
     pub(crate) pdf: bool,
     pub(crate) other_years: Vec<i32>,
+    pub(crate) search: SearchFacts,
 }
 
 impl SiteContext<'_> {
@@ -105,6 +107,7 @@ impl SiteContext<'_> {
             )),
             pdf: report.has_pdf,
             other_years,
+            search: self.search_facts(&report.agency),
         }
     }
 }

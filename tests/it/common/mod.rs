@@ -132,9 +132,9 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
 /// The first executable thing in a page: a `<script>`, `<iframe>`,
 /// `<object>` or `<embed>` element, an `on…` attribute, or a link or source
 /// with another scheme than http(s), mailto and tel.
-/// The theme's own scripts (the 大字模式 switch and search box, and
-/// pagefind's UI on the search page): an empty element loading one of them
-/// from the site itself. `tag` starts after the `<`.
+/// The theme's own scripts (the 大字模式 switch and search box, and the
+/// search client on the search page, which may be `defer`red): an empty
+/// element loading one of them from the site itself. `tag` starts after the `<`.
 fn theme_script(tag: &str) -> bool {
     let Some(end) = tag.find('>') else {
         return false;
@@ -150,9 +150,10 @@ fn theme_script(tag: &str) -> bool {
         let local = src
             .trim_start_matches("https://www.example.gov.cn/gknb/")
             .trim_start_matches("../");
-        local == "static/site.js" || local == "pagefind/pagefind-ui.js"
+        local == "static/site.js" || local == "search-index/search.js"
     });
-    ours && head.split_whitespace().count() == 2 && after.starts_with("</script>")
+    let rest: Vec<&str> = head.split_whitespace().skip(2).collect();
+    ours && (rest.is_empty() || rest == ["defer"]) && after.starts_with("</script>")
 }
 
 pub fn executable(page: &str) -> Option<String> {

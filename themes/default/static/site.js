@@ -1,4 +1,5 @@
-// gongkai default theme: the 大字模式 switch and the search box. Nothing
+// gongkai default theme: the 大字模式 switch and the search box (the
+// search page's own client is search-index/search.js, written with the index). Nothing
 // depends on this file: without JavaScript, 大字模式 is an alternate
 // stylesheet (a browser's page-style menu offers it), the search box is a
 // link to the list of agencies, and the search page says so.
@@ -50,27 +51,6 @@
       form.hidden = false;
       var link = document.querySelector(".search-link");
       if (link) link.hidden = true;
-    }
-
-    // The search page: pagefind's UI, reading the index from this site's
-    // own pagefind/ folder, with result links under this site's root
-    // wherever the site is hosted.
-    var box = document.getElementById("search");
-    if (box && window.PagefindUI) {
-      var root = new URL(box.getAttribute("data-root"), window.location.href);
-      var bundle = new URL(box.getAttribute("data-bundle"), window.location.href);
-      var ui = new window.PagefindUI({
-        element: "#search",
-        bundlePath: bundle.pathname,
-        baseUrl: root.pathname,
-        showImages: false,
-        showSubResults: true,
-      });
-      // pagefind's box has no label of its own: the page's visible one.
-      var input = box.querySelector("input");
-      if (input) input.id = "search-input";
-      var q = new URLSearchParams(window.location.search).get("q");
-      if (q) ui.triggerSearch(q);
     }
   });
 })();
