@@ -16,6 +16,10 @@ of `build --timings`, and, at 10,000 reports (or the largest size below it), a
 running `serve`: the in-process rebuild after one report is saved and the time
 from the save to the browsers' reload event, less the watcher's debounce.
 
+gongkai builds durably (every file flushed to disk before the swap), as `build`
+does by default; `build --no-sync` (which flushes nothing, like Hugo) is
+timed alternately too, and the difference printed: what durability costs.
+
 The comparison is of the default builds: gongkai with its search index (on
 by default; Hugo's converted site has none, so this is the harder side for
 gongkai). Then the same site is built RUNS times with `search = false`, and
@@ -165,21 +169,25 @@ def bench_size(n, runs, work, hugo, builds_only=False):
     def gongkai_cmd():
         return [GONGKAI, "--root", site, "build", "--output", work / f"out-g{n}-{next(counter)}"]
 
+    def nosync_cmd():
+        return gongkai_cmd() + ["--no-sync"]
+
     def hugo_cmd():
         return [hugo, "--minify", "--quiet", "-s", hsite, "-d", work / f"out-h{n}-{next(counter)}"]
 
     if not builds_only:
         timed(gongkai_cmd())
         timed(hugo_cmd())
-    results = {"gongkai": [], "hugo": []}
+    results = {"gongkai": [], "no-sync": [], "hugo": []}
     outs = {}
     for _ in range(runs):
-        for tool, make in (("gongkai", gongkai_cmd), ("hugo", hugo_cmd)):
+        for tool, make in (("gongkai", gongkai_cmd), ("no-sync", nosync_cmd), ("hugo", hugo_cmd)):
             cmd = make()
             results[tool].append(timed(cmd))
-            outs[tool] = cmd[-1]
+            # The output folder: after --output for gongkai, last for Hugo.
+            outs[tool] = cmd[5] if tool != "hugo" else cmd[-1]
     rows = {}
-    for tool in ("gongkai", "hugo"):
+    for tool in ("gongkai", "no-sync", "hugo"):
         wall = median([r[0] for r in results[tool]])
         cpu = median([r[1] for r in results[tool]])
         rss = median([r[2] for r in results[tool]])
@@ -196,6 +204,12 @@ def bench_size(n, runs, work, hugo, builds_only=False):
         f"{'ratio':10}{g[0] / h[0]:9.3f}{g[1] / h[1]:9.3f}{g[2] / h[2]:10.3f}"
         f"{'':8}{'':10}{'':8}{g[5] / h[5]:9.2f}   (gongkai / hugo; target <= 0.3 for time and memory)"
     )
+    u = rows["no-sync"]
+    print(
+        f"{'ratio':10}{u[0] / h[0]:9.3f}{u[1] / h[1]:9.3f}{u[2] / h[2]:10.3f}"
+        f"{'':8}{'':10}{'':8}{u[5] / h[5]:9.2f}   (gongkai --no-sync / hugo: neither flushes to disk)"
+    )
+    print(f"durable build (flushes to disk) costs {g[0] - u[0]:+.2f} s wall, {g[1] - u[1]:+.2f} s cpu over --no-sync")
     bench_search(n, runs, work, site, (*g[:6], index), builds_only)
     if builds_only:
         return site

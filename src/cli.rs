@@ -40,6 +40,28 @@ pub enum Command {
         /// Print the time of each build phase.
         #[arg(long)]
         timings: bool,
+        /// Do not flush the new site to disk before swapping it in (faster;
+        /// for throwaway builds: a power cut may leave empty pages).
+        #[arg(long)]
+        no_sync: bool,
+        /// Swap the output folder with two renames even where the OS can
+        /// exchange it in one step (for the crash tests).
+        #[arg(long, hide = true)]
+        two_step_swap: bool,
+    },
+    /// The supervisor's review, out of the public site: per year a printable
+    /// page of flags (late, missing, inconsistent, copied prose, jumps…),
+    /// indicators and peer quartiles, with flags.csv and the figures as CSV.
+    Audit {
+        /// Only this year (default: every year with a report).
+        #[arg(long)]
+        year: Option<i32>,
+        /// Output folder, relative to the current folder.
+        #[arg(long, value_name = "DIR", default_value = "audit")]
+        output: PathBuf,
+        /// Exit 1 when any flag is raised (for CI of a content repository).
+        #[arg(long)]
+        deny_flags: bool,
     },
     /// Preview the site: build it in memory, serve it, rebuild on every
     /// change and reload the browser; errors show in the page.

@@ -38,6 +38,8 @@ pub enum Error {
         "the district sums of {0} are too large to keep (past 9.2×10^12 in one cell): look for figures typed with extra digits in the reports of {0}"
     )]
     SumTooLarge(i32),
+    #[error("no report of {year} in the site (its years: {years})")]
+    NoReports { year: i32, years: String },
     #[error("template error: {0}")]
     Template(String),
     #[error("serve: {0}")]

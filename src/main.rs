@@ -58,8 +58,22 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Build { output, timings } => {
-            let result = commands::build(root, output);
+        Command::Build {
+            output,
+            timings,
+            no_sync,
+            two_step_swap,
+        } => {
+            let options = gongkai::pipeline::BuildOptions {
+                output,
+                sync: !no_sync,
+                swap: if two_step_swap {
+                    gongkai::output::Swap::TwoRenames
+                } else {
+                    gongkai::output::Swap::Exchange
+                },
+            };
+            let result = gongkai::pipeline::load_and_build(root, &options);
             let (loaded, summary) = match result {
                 Ok(done) => done,
                 Err(gongkai::Error::Invalid(loaded)) => {
@@ -88,6 +102,11 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit {
+            year,
+            output,
+            deny_flags,
+        } => print::audit(root, year, output, deny_flags),
         Command::Serve {
             port,
             bind,

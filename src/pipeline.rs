@@ -30,10 +30,25 @@ pub struct BuildSummary {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct BuildOptions {
     /// Output folder; default `output_dir` of site.toml, relative to the root.
     pub output: Option<PathBuf>,
+    /// Flush the new site to disk before it takes the output's place
+    /// (`build --no-sync` turns it off).
+    pub sync: bool,
+    /// How it takes the output's place.
+    pub swap: output::Swap,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            output: None,
+            sync: true,
+            swap: output::Swap::default(),
+        }
+    }
 }
 
 /// Loads and validates the site at `root`, then builds it. Content with
@@ -97,7 +112,10 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
         .try_for_each(|product| write_product(&renderer, product, &sink, &mut None))?;
     clock.lap("data");
     let (files, bytes) = (sink.files(), sink.bytes());
-    staging.commit()?;
+    staging.commit(&output::Commit {
+        sync: options.sync,
+        swap: options.swap,
+    })?;
     clock.lap("commit");
 
     Ok(BuildSummary {
@@ -147,7 +165,7 @@ fn write_product(
     indexed: &mut Option<Vec<search::Page>>,
 ) -> Result<()> {
     match product {
-        Product::Summary(_) | Product::Feeds => {
+        Product::Summary(_) | Product::Feeds | Product::Indicators => {
             for (path, bytes) in renderer.make(product) {
                 sink.file(path, bytes)?;
             }

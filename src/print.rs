@@ -1,7 +1,7 @@
 //! What the long-running and many-file commands print: `serve`'s session
 //! (the first build, each rebuild, the errors and their fixing) and
-//! `import`'s outcome per file. Diagnostics themselves go through
-//! [`crate::console`].
+//! `import`'s outcome per file, and `audit`'s summary (agencies flagged per
+//! flag). Diagnostics themselves go through [`crate::console`].
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -158,4 +158,51 @@ fn open_browser(url: &str) {
     if let Err(e) = command {
         eprintln!("could not open a browser ({e}); open {url} yourself");
     }
+}
+
+/// Runs `audit` and prints, per year, how many agencies each flag concerns.
+/// Exit 0 whatever it finds; with `deny_flags`, 1 when any flag is raised.
+pub fn audit(
+    root: &std::path::Path,
+    year: Option<i32>,
+    output: PathBuf,
+    deny_flags: bool,
+) -> gongkai::Result<ExitCode> {
+    let options = gongkai::audit::AuditOptions { year, output };
+    let summary = match gongkai::audit::audit(root, &options) {
+        Ok((_, summary)) => summary,
+        Err(gongkai::Error::Invalid(loaded)) => {
+            console::diagnostics(&loaded);
+            eprintln!(
+                "audit refused: {} error(s); fix them first (gongkai check)",
+                loaded.diagnostics.error_count()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e),
+    };
+    for y in &summary.years {
+        println!(
+            "{}: {} of {} agenc{} flagged ({} flag(s))",
+            y.year,
+            y.flagged,
+            y.agencies,
+            if y.agencies == 1 { "y" } else { "ies" },
+            y.flags
+        );
+        for (kind, agencies) in &y.per_kind {
+            println!("  {:<16} {agencies}", kind.as_str());
+        }
+    }
+    println!(
+        "wrote {} file(s) into {}",
+        summary.files,
+        summary.output.display()
+    );
+    Ok(if deny_flags && summary.flags() > 0 {
+        eprintln!("--deny-flags: {} flag(s) raised", summary.flags());
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }

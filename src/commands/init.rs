@@ -12,6 +12,8 @@ theme = "default"
 output_dir = "public"
 language = "zh-CN"
 # search = false   # 不生成站内搜索索引（数千份报告以上的大型站点可考虑关闭）
+# csp = false      # 页面不带内容安全策略（由服务器发送 Content-Security-Policy 头时）；也可写自己的策略字符串
+# indicators = false   # 不在年度、机构页面显示指标与同类比较，不生成指标数据文件
 
 [[categories]]
 key = "government"

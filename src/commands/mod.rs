@@ -1,11 +1,13 @@
 //! The commands as library functions; the binary only parses arguments and
 //! prints. `check` is what every other command runs first.
 
+pub mod generate;
 mod init;
 mod new;
 
+pub use crate::model::write::agency_yaml;
 pub use init::init;
-pub use new::{NewReport, agency_yaml, new_report, prose_md, report_yaml};
+pub use new::{NewReport, new_report, prose_md, report_yaml};
 
 use std::path::{Path, PathBuf};
 
@@ -18,8 +20,13 @@ pub fn check(root: &Path) -> Loaded {
     load(root)
 }
 
-/// Checks, then builds. Content with errors is refused (what was loaded
-/// is in the error); warnings are returned with the summary.
+/// Checks, then builds into `output` (default: `output_dir` of site.toml),
+/// durably, as `build` does. Content with errors is refused (what was
+/// loaded is in the error); warnings are returned with the summary.
 pub fn build(root: &Path, output: Option<PathBuf>) -> Result<(Loaded, BuildSummary)> {
-    pipeline::load_and_build(root, &BuildOptions { output })
+    let options = BuildOptions {
+        output,
+        ..BuildOptions::default()
+    };
+    pipeline::load_and_build(root, &options)
 }

@@ -1,15 +1,13 @@
 //! `gongkai new AGENCY YEAR`: scaffold a draft report with every official
 //! row, each labelled in Chinese, and the agency when it is new.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::load::{self, suggest_slug, valid_slug};
-use crate::model::layout::{
-    Format, REQUEST_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS, Role, RowDef, request_rows,
-};
-use crate::model::{Number, Report};
+use crate::model::Report;
+use crate::model::layout::{Format, Role, request_rows};
+use crate::model::write::{ReportText, agency_yaml};
 
 /// What `new` is asked to create.
 #[derive(Clone, Debug)]
@@ -111,140 +109,41 @@ fn write_new(root: &Path, rel: &Path, text: &str) -> Result<()> {
         .map_err(|e| Error::io(&path, e))
 }
 
-/// `agency.yaml` for a new agency.
-pub fn agency_yaml(name: &str, category: &str) -> String {
-    format!(
-        "name: {name}\n\
-         category: {category}\n\
-         # short_name: 简称，用于列表和表格\n\
-         # order: 100             # 同类机构中的排序\n\
-         # code: \"\"             # 统一社会信用代码，用于索引号\n\
-         # reports_from: 2019     # 第一份应公开的年度报告（默认：第一份报告）\n\
-         # reports_until: 2024    # 机构撤并后的最后一份年度报告\n"
-    )
-}
-
 /// A complete draft report: every row of `format`, zeros, labels as comments.
 /// `carried_over` is last year's `carried_forward`, and 现行有效件数 last
 /// year's, when there is a last year.
 pub fn report_yaml(name: &str, year: i32, format: Format, previous: Option<&Report>) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "# {name} {year}年政府信息公开工作年度报告");
-    let _ = writeln!(
-        out,
-        "# 草稿：填写各项数字后，将 draft 改为 false。每行的数字按表格列的顺序填写；"
-    );
-    let _ = writeln!(
-        out,
-        "# 总计一列可以填写（将被核对），也可以省略（将自动计算）。原报告空白的格子写 null。"
-    );
-    let _ = writeln!(out, "year: {year}");
-    let _ = writeln!(out, "format: {format}");
-    let _ = writeln!(out, "draft: true");
-    let _ = writeln!(out, "# published: {}-01-20      # 公开日期", year + 1);
-    let _ = writeln!(out, "# index_number: \"\"          # 索引号");
-    let _ = writeln!(out, "as_published: false");
-    let _ = writeln!(out);
-
-    let _ = writeln!(out, "active:                 # 二、主动公开政府信息情况");
-    for def in format.active_rows() {
-        // 现行有效件数 stays last year's until something is issued or
-        // repealed (X2), so the draft starts from it.
+    let mut text = ReportText::zeros(year, format);
+    text.comments = vec![
+        format!("{name} {year}年政府信息公开工作年度报告"),
+        "草稿：填写各项数字后，将 draft 改为 false。每行的数字按表格列的顺序填写；".into(),
+        "总计一列可以填写（将被核对），也可以省略（将自动计算）。原报告空白的格子写 null。".into(),
+    ];
+    // 现行有效件数 stays last year's until something is issued or
+    // repealed (X2), so the draft starts from it.
+    let both_2021 = |p: &&Report| p.format == Format::F2021 && format == Format::F2021;
+    for (def, cells) in format.active_rows().iter().zip(&mut text.active) {
         let in_force = previous
-            .filter(|p| p.format == Format::F2021 && format == Format::F2021)
+            .filter(both_2021)
             .and_then(|p| p.row(def.key))
-            .filter(|_| def.columns.len() == 3)
+            .filter(|_| def.columns.len() == 3 && !def.scalar)
             .map(|row| row.value(2));
-        let value = if def.scalar {
-            "0".to_string()
-        } else {
-            let mut values = vec![Number::ZERO; def.columns.len()];
-            if let (Some(n), Some(last)) = (in_force, values.last_mut()) {
-                *last = n;
-            }
-            list(&values)
-        };
-        let labels: Vec<&str> = def.columns.iter().map(|c| c.label).collect();
-        let comment = format!(
-            "{} {}: {}",
-            def.group.unwrap_or_default(),
-            def.label,
-            labels.join(", ")
-        );
-        line(&mut out, 2, def.path_in_section(), &value, &comment);
-    }
-    let _ = writeln!(out);
-
-    let carried = previous.and_then(|p| p.request_row(Role::CarriedForward));
-    let labels: Vec<&str> = REQUEST_COLUMNS.iter().map(|c| c.label).collect();
-    let _ = writeln!(
-        out,
-        "requests:               # 三、收到和处理政府信息公开申请情况"
-    );
-    let _ = writeln!(out, "  # 列：{}, 总计", labels.join(", "));
-    let mut group = "";
-    for def in request_rows(format == Format::F2019) {
-        let zeros = vec![Number::ZERO; def.width()];
-        let values = match (def.role, carried) {
-            (Role::CarriedOver, Some(row)) => (0..def.width()).map(|c| row.value(c)).collect(),
-            _ => zeros,
-        };
-        section_row(&mut out, def, &list(&values), &mut group);
-    }
-    let _ = writeln!(out);
-
-    let labels: Vec<&str> = REVIEW_COLUMNS.iter().map(|c| c.label).collect();
-    let _ = writeln!(
-        out,
-        "reviews:                # 四、政府信息公开行政复议、行政诉讼情况"
-    );
-    let _ = writeln!(out, "  # 列：{}, 总计", labels.join(", "));
-    for def in REVIEW_ROWS {
-        let comment = match def.group {
-            Some(g) => format!("{g} · {}", def.label),
-            None => def.label.to_string(),
-        };
-        line(
-            &mut out,
-            2,
-            def.path_in_section(),
-            &list(&vec![Number::ZERO; def.width()]),
-            &comment,
-        );
-    }
-    out
-}
-
-fn section_row(out: &mut String, def: &RowDef, value: &str, group: &mut &'static str) {
-    match def.path_in_section().split_once('.') {
-        Some((g, leaf)) => {
-            if *group != g {
-                *group = g;
-                let label = def.group.unwrap_or_default();
-                let _ = writeln!(out, "  {:<46}# 三{label}", format!("{g}:"));
-            }
-            line(out, 4, leaf, value, def.label);
-        }
-        None => {
-            *group = "";
-            line(out, 2, def.path_in_section(), value, def.cite);
+        if let (Some(n), Some(last)) = (in_force, cells.last_mut()) {
+            *last = n.to_string();
         }
     }
-}
-
-fn line(out: &mut String, indent: usize, key: &str, value: &str, comment: &str) {
-    let width = 48 - indent;
-    let _ = writeln!(
-        out,
-        "{:indent$}{:<width$}# {comment}",
-        "",
-        format!("{:<21} {value}", format!("{key}:")),
-    );
-}
-
-fn list(values: &[Number]) -> String {
-    let items: Vec<String> = values.iter().map(Number::to_string).collect();
-    format!("[{}]", items.join(", "))
+    // 上年结转 is last year's 结转下年度 (X1).
+    if let Some(row) = previous.and_then(|p| p.request_row(Role::CarriedForward)) {
+        let rows = request_rows(text.single_other);
+        for (def, cells) in rows.iter().zip(&mut text.requests) {
+            if def.role == Role::CarriedOver {
+                for (c, cell) in cells.iter_mut().enumerate() {
+                    *cell = row.value(c).to_string();
+                }
+            }
+        }
+    }
+    text.to_yaml()
 }
 
 /// `<year>.md` with the three prose headings and the usual sub-headings of 一.

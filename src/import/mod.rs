@@ -12,6 +12,7 @@
 //! (shapes and the three tables), [`split`] (glued digits and the rules),
 //! [`prose`] (title, dates, headings, Markdown), [`write`] (the files).
 
+mod decide;
 mod prose;
 mod run;
 mod split;
@@ -140,16 +141,24 @@ fn locate(raw: &str, file: &Path, year: Option<i32>) -> Result<Located> {
     }
     let text = text::normalize(raw);
     let h = prose::headings(&text, 0);
-    let names = [
-        "二、主动公开政府信息情况",
-        "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况",
-    ];
-    for (i, name) in names.iter().enumerate() {
+    for (i, numeral) in ["二", "三", "四"].iter().enumerate() {
         if h.found[i + 1].is_none() {
+            let title = prose::TITLES[i + 1][0];
+            let has = prose::heading_like(&text);
+            let instead = if has.is_empty() {
+                "the text has no line that looks like a heading: is this a 政府信息公开工作年度报告?"
+                    .to_string()
+            } else {
+                format!(
+                    "the headings the text has are: {}",
+                    has.iter().take(8).cloned().collect::<Vec<_>>().join(" / ")
+                )
+            };
             return Err(fail(
                 None,
-                format!("the heading {name} is not found: is this a 政府信息公开工作年度报告?"),
+                format!(
+                    "section {numeral}、{title} is not found (a heading with the words {title}, whatever its numbering); {instead}"
+                ),
             ));
         }
     }
@@ -202,7 +211,7 @@ pub fn read_text_in(
     file: &Path,
     year: Option<i32>,
     given: &Given,
-    _cx: &Context,
+    cx: &Context,
 ) -> Result<Imported> {
     let Located {
         text,
@@ -225,10 +234,20 @@ pub fn read_text_in(
         requests: span(end_of(2), at(3).start),
         reviews: span(end_of(3), reviews_end.max(end_of(3))),
     };
-    let tables = tables::read(&text, &ranges, given).map_err(|problems| Error::Unreadable {
-        file: file.to_path_buf(),
-        problems: problems.into_iter().map(|p| (p.line, p.message)).collect(),
-    })?;
+    // The figures the prose states, outside the tables (section 一 and the
+    // preamble; 五 and 六): one more rule that may decide between readings.
+    let mut stated = crate::model::stated::find(&text[..ranges.active.start], year);
+    stated.extend(crate::model::stated::find(
+        &text[reviews_end.max(ranges.reviews.end)..],
+        year,
+    ));
+    let format = tables::detect_format(&text[ranges.active.clone()]).unwrap_or(Format::F2021);
+    let decide = decide::Decide::new(cx.previous, format, &stated);
+    let tables =
+        tables::read(&text, &ranges, given, &decide).map_err(|problems| Error::Unreadable {
+            file: file.to_path_buf(),
+            problems: problems.into_iter().map(|p| (p.line, p.message)).collect(),
+        })?;
 
     // Prose.
     let glued = tables.shape == Shape::Glued;
@@ -347,12 +366,28 @@ pub fn read_text_in(
         .into_iter()
         .map(|f| format!("{} ({})", f.message, f.rule))
         .collect();
-    if imported.as_published() && matches!(imported.tables.shape, Shape::Columns | Shape::Pipes) {
-        imported.notes.push(format!(
-            "the figures break {} rule(s), and in this shape ({}) the order of the cells is inferred from the layout: compare the cells named with the original before publishing",
-            imported.broken.len(),
-            imported.tables.shape.describe()
-        ));
+    // Only a shape that fixes every cell's place (a row per line with its
+    // label, tab-separated rows) can show that the original itself breaks
+    // the rules. Glued digits were split by the importer: a split that
+    // breaks a rule is the importer's reading in doubt, never the agency's
+    // inconsistency. (Orders inferred column by column or from pipe tables
+    // were already settled by the rules, or refused, in `tables`.)
+    if imported.as_published() && imported.tables.shape == Shape::Glued && given.is_empty() {
+        return Err(Error::Unreadable {
+            file: file.to_path_buf(),
+            problems: vec![(
+                imported
+                    .tables
+                    .requests
+                    .first()
+                    .and_then(|r| r.first())
+                    .map_or(1, |c| c.line),
+                format!(
+                    "the cells are glued together, and the reading the rules allowed row by row breaks {}: the reading is in doubt, not the original; read the original and give the cells named with --cell",
+                    imported.broken.join("; ")
+                ),
+            )],
+        });
     }
     Ok(imported)
 }

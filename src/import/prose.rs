@@ -97,20 +97,104 @@ pub fn headings(text: &str, from: usize) -> Headings {
             }
             at = i + 1;
         }
+        if h.found[n].is_none()
+            && let Some(r) = by_title(text, c.offset(pos), n)
+        {
+            pos = c.offsets.partition_point(|&o| o < r.end).max(pos);
+            h.found[n] = Some(r);
+        }
     }
     h
 }
 
-/// The heading as printed, without its numeral and spaces.
-pub fn heading_title(text: &str, range: &Range<usize>) -> String {
-    let t: String = text[range.clone()]
+/// The words of each section's title, whatever its numbering.
+pub const TITLES: [&[&str]; 6] = [
+    &["总体情况", "概述"],
+    &["主动公开政府信息情况", "主动公开政府信息"],
+    &[
+        "收到和处理政府信息公开申请情况",
+        "收到和处理政府信息公开申请",
+    ],
+    &[
+        "政府信息公开行政复议、行政诉讼情况",
+        "政府信息公开行政复议",
+        "行政复议、行政诉讼情况",
+    ],
+    &["存在的主要问题"],
+    &["其他需要报告的事项"],
+];
+
+/// A line's text without a heading's marks: `## `, `表二：`, `一、`, `（一）`,
+/// `1.`, `第一部分`.
+fn heading_words(line: &str) -> String {
+    let mut t: String = line
         .chars()
         .filter(|c| !c.is_whitespace())
-        .collect();
-    t.chars()
-        .skip(1)
-        .skip_while(|c| matches!(c, '、' | '.' | '．'))
+        .collect::<String>()
+        .trim_start_matches('#')
+        .to_string();
+    let numerals = |c: char| "一二三四五六七八九十".contains(c) || c.is_ascii_digit();
+    if let Some(rest) = t.strip_prefix('表') {
+        let rest = rest.trim_start_matches(numerals);
+        t = rest.trim_start_matches(['：', ':', '、', '.']).to_string();
+    }
+    if let Some(rest) = t.strip_prefix('第') {
+        let rest = rest.trim_start_matches(numerals);
+        if let Some(rest) = rest.strip_prefix("部分") {
+            t = rest.trim_start_matches(['：', ':', '、', '.']).to_string();
+        }
+    }
+    let inner = t.trim_start_matches(['（', '(']);
+    let after = inner.trim_start_matches(numerals);
+    if after.len() < inner.len() {
+        t = after
+            .trim_start_matches(['）', ')', '、', '.', '．', '：', ':'])
+            .to_string();
+    }
+    t
+}
+
+/// A heading found by its title words alone, at or after `from`: a short
+/// line (no full stop) whose words, marks removed, start with them.
+fn by_title(text: &str, from: usize, n: usize) -> Option<Range<usize>> {
+    let mut at = 0;
+    for line in text.split('\n') {
+        let start = at;
+        at += line.len() + 1;
+        if start < from || line.contains('。') {
+            continue;
+        }
+        let words = heading_words(line);
+        if words.chars().count() <= 40 && TITLES[n].iter().any(|t| words.starts_with(t)) {
+            let lead = line.len() - line.trim_start().len();
+            return Some(start + lead..start + line.trim_end().len());
+        }
+    }
+    None
+}
+
+/// The lines of a text that look like section headings (`一、…`, `表二：…`,
+/// `## …`), for saying what a text has when a section is not found.
+pub fn heading_like(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|l| {
+            let first = l.chars().next().unwrap_or(' ');
+            let second = l.chars().nth(1).unwrap_or(' ');
+            l.chars().count() <= 40
+                && !l.contains('。')
+                && !l.chars().any(|c| c.is_ascii_digit())
+                && (first == '#'
+                    || first == '表'
+                    || ("一二三四五六七八九十".contains(first)
+                        && matches!(second, '、' | '.' | '．')))
+        })
         .collect()
+}
+
+/// The heading as printed, without its numeral (or `表二：`) and spaces.
+pub fn heading_title(text: &str, range: &Range<usize>) -> String {
+    heading_words(&text[range.clone()])
 }
 
 /// What the title says: the agency's name and the report's year.

@@ -220,7 +220,7 @@ pub fn settle(defs: &[RowDef], candidates: Vec<Vec<Vec<Number>>>) -> Vec<Settled
 }
 
 /// R1 and R3 on every column.
-fn columns_hold(defs: &[RowDef], rows: &[&Vec<Number>]) -> bool {
+pub fn columns_hold(defs: &[RowDef], rows: &[&Vec<Number>]) -> bool {
     let find = |role: Role| defs.iter().position(|d| d.role == role);
     let (Some(new), Some(over), Some(total), Some(forward)) = (
         find(Role::New),

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::fields::{self, Fields, FileCx};
 use super::yaml::Node;
 use crate::diagnostics::{Rule, Span};
-use crate::model::{Agency, Category, Config, Footer, MonthDay};
+use crate::model::{Agency, Category, Config, Csp, Footer, MonthDay};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -17,6 +17,8 @@ struct RawConfig {
     language: Option<String>,
     minify: Option<bool>,
     search: Option<bool>,
+    csp: Option<toml::Spanned<toml::Value>>,
+    indicators: Option<bool>,
     categories: Option<Vec<RawCategory>>,
     #[serde(default)]
     footer: RawFooter,
@@ -138,6 +140,14 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
             format!("base_url \"{url}\" must start with https:// or http://"),
         );
     }
+    let csp = match raw.csp {
+        None => Csp::Strict,
+        Some(value) => {
+            let r = value.span();
+            let span = byte_span(source, r.start, r.end - r.start, bom);
+            parse_csp(cx, value.into_inner(), span)
+        }
+    };
     Some(Config {
         title: raw.title,
         base_url,
@@ -146,6 +156,8 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
         minify: raw.minify.unwrap_or(true),
         search: raw.search.unwrap_or(true),
+        csp,
+        indicators: raw.indicators.unwrap_or(true),
         categories,
         footer: Footer {
             organizer: raw.footer.organizer,
@@ -155,6 +167,64 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
             police_record: raw.footer.police_record,
         },
     })
+}
+
+/// `csp = true | false | "policy"`. A policy is checked only for what
+/// would break the page or be ignored: it must be one line of printable
+/// ASCII (a policy's own grammar), and the directives a browser ignores in
+/// a `<meta>` policy are warned about.
+fn parse_csp(cx: &mut FileCx, value: toml::Value, span: Span) -> Csp {
+    let policy = match value {
+        toml::Value::Boolean(true) => return Csp::Strict,
+        toml::Value::Boolean(false) => return Csp::Off,
+        toml::Value::String(policy) => policy,
+        other => {
+            cx.error(
+                Rule::Config,
+                span,
+                format!(
+                    "csp must be true, false or a policy string such as \"default-src 'self'\", not {}",
+                    other.type_str()
+                ),
+            );
+            return Csp::Strict;
+        }
+    };
+    let policy = policy.trim().to_string();
+    if policy.is_empty() {
+        cx.error(
+            Rule::Config,
+            span,
+            "csp is an empty policy: write csp = false to leave the policy out".to_string(),
+        );
+        return Csp::Strict;
+    }
+    if let Some(c) = policy
+        .chars()
+        .find(|c| !(c.is_ascii_graphic() || *c == ' '))
+    {
+        cx.error(
+            Rule::Config,
+            span,
+            format!(
+                "csp holds {c:?}: a policy is printable ASCII on one line (directives separated by ';')"
+            ),
+        );
+        return Csp::Strict;
+    }
+    for directive in policy.split(';') {
+        let name = directive.split_whitespace().next().unwrap_or("");
+        if crate::render::csp::IGNORED_IN_META.contains(&name.to_ascii_lowercase().as_str()) {
+            cx.warning(
+                Rule::Config,
+                span,
+                format!(
+                    "csp: browsers ignore `{name}` in a policy given by a <meta> element; send it as a Content-Security-Policy header (see the README's server configurations)"
+                ),
+            );
+        }
+    }
+    Csp::Custom(policy)
 }
 
 fn byte_span(source: &str, offset: usize, len: usize, bom: usize) -> Span {

@@ -47,6 +47,8 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
                     title: strip_numeral(&h.text).to_string(),
                     markdown: String::new(),
                     line: span.line,
+                    body_line: 0,
+                    body_offset: 0,
                 });
                 cut.push((h.start, h.end, prose.sections.len() - 1));
             }
@@ -66,7 +68,12 @@ pub fn parse(cx: &mut FileCx, source: &str) -> Prose {
     prose.preamble = source[..first].trim().to_string();
     for (i, &(_, end, index)) in cut.iter().enumerate() {
         let stop = cut.get(i + 1).map_or(source.len(), |c| c.0);
-        prose.sections[index].markdown = source[end..stop].trim().to_string();
+        let body = &source[end..stop];
+        let lead = body.len() - body.trim_start().len();
+        let section = &mut prose.sections[index];
+        section.markdown = body.trim().to_string();
+        section.body_offset = end + lead;
+        section.body_line = source[..end + lead].matches('\n').count() as u32 + 1;
     }
     for kind in ProseKind::ALL {
         if prose.section(kind).is_none() {

@@ -7,6 +7,8 @@ pub mod layout;
 pub mod number;
 pub mod report;
 pub mod rules;
+pub mod stated;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -31,8 +33,27 @@ pub struct Config {
     /// Build the search index (`search = false` in site.toml turns it
     /// off; without the `search` feature there is none).
     pub search: bool,
+    /// The Content-Security-Policy of the built pages (`csp` in site.toml).
+    pub csp: Csp,
+    /// Indicators and peer medians on year and agency pages, the formulas
+    /// page and `data/indicators.csv`, `data/peers.csv` (`indicators =
+    /// false` in site.toml leaves them out).
+    pub indicators: bool,
     pub categories: Vec<Category>,
     pub footer: Footer,
+}
+
+/// `csp` in site.toml: which Content-Security-Policy every built page
+/// carries in a `<meta http-equiv>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Csp {
+    /// gongkai's strict policy (`csp = true`, or no `csp`).
+    #[default]
+    Strict,
+    /// No policy in the pages (`csp = false`): the server sends its own.
+    Off,
+    /// The site's own policy, used as written (`csp = "default-src 'self'; …"`).
+    Custom(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -170,6 +191,10 @@ pub struct ProseSection {
     /// The section's Markdown, without its heading.
     pub markdown: String,
     pub line: u32,
+    /// Where `markdown` starts in the file: its line and byte offset (for
+    /// pointing at a phrase, as X3 does).
+    pub body_line: u32,
+    pub body_offset: usize,
 }
 
 impl Prose {

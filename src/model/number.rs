@@ -42,6 +42,11 @@ impl Number {
         i64::try_from(self.0).ok()
     }
 
+    /// The exact value in millionths (indicators divide two of them).
+    pub fn millionths(self) -> i128 {
+        self.0
+    }
+
     pub(crate) fn from_millionths(n: i64) -> Number {
         Number(i128::from(n))
     }

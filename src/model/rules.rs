@@ -6,7 +6,7 @@
 //! while loading, where the raw YAML is still at hand.
 
 use super::layout::{Format, Role};
-use super::{Number, Report, Row, Site};
+use super::{Number, Report, Row, Site, stated};
 use crate::diagnostics::{Diagnostic, Diagnostics, Rule, Severity, Span};
 
 /// One broken rule in one report.
@@ -181,20 +181,7 @@ pub fn format_warnings(
     }
     // One warning per report: a transcription that keeps a report's blanks
     // has many, and each is deliberate.
-    let mut blank_rows: Vec<(&Row, Vec<usize>)> = Vec::new();
-    for row in report
-        .active
-        .iter()
-        .chain(report.requests.iter())
-        .chain(report.reviews.iter())
-    {
-        let blanks: Vec<usize> = (0..row.def.width())
-            .filter(|&i| row.cell(i).is_some_and(|c| c.value().is_none()))
-            .collect();
-        if !blanks.is_empty() {
-            blank_rows.push((row, blanks));
-        }
-    }
+    let blank_rows = blank_cells(report);
     if let Some((first_row, first_blanks)) = blank_rows.first() {
         let cells: usize = blank_rows.iter().map(|(_, b)| b.len()).sum();
         let first = first_row.def.cite_cell(first_blanks[0]);
@@ -216,6 +203,26 @@ pub fn format_warnings(
         });
     }
     out
+}
+
+/// The cells of a report printed blank (`null`): each row that has some,
+/// with their columns (X7, and the audit's `blank_cells` flag).
+pub fn blank_cells(report: &Report) -> Vec<(&Row, Vec<usize>)> {
+    let mut blank_rows: Vec<(&Row, Vec<usize>)> = Vec::new();
+    for row in report
+        .active
+        .iter()
+        .chain(report.requests.iter())
+        .chain(report.reviews.iter())
+    {
+        let blanks: Vec<usize> = (0..row.def.width())
+            .filter(|&i| row.cell(i).is_some_and(|c| c.value().is_none()))
+            .collect();
+        if !blanks.is_empty() {
+            blank_rows.push((row, blanks));
+        }
+    }
+    blank_rows
 }
 
 /// Checks the rules that look across reports (X1, X2, X5) and adds every
@@ -244,7 +251,7 @@ pub fn check_report(site: &Site, report: &Report) -> Vec<Diagnostic> {
     if let Some(f) = x5(site, report) {
         found.push((f, false));
     }
-    found
+    let mut out: Vec<Diagnostic> = found
         .into_iter()
         .map(|(finding, is_error)| Diagnostic {
             severity: if is_error && !report.draft {
@@ -258,7 +265,83 @@ pub fn check_report(site: &Site, report: &Report) -> Vec<Diagnostic> {
             message: finding.message,
             help: None,
         })
-        .collect()
+        .collect();
+    out.extend(x3(report));
+    out
+}
+
+/// X3: the figures the prose states (「共收到政府信息公开申请26件」) against
+/// the table's cells. A warning on the prose file, at the phrase, naming the
+/// cell and where it is written.
+pub fn x3(report: &Report) -> Vec<Diagnostic> {
+    let Some(prose) = &report.prose else {
+        return Vec::new();
+    };
+    let md = report.file.with_extension("md");
+    let mut out = Vec::new();
+    for section in &prose.sections {
+        for s in stated::find(&section.markdown, report.year) {
+            let Some((value, cells)) = stated_value(report, &s) else {
+                continue;
+            };
+            if value == s.value {
+                continue;
+            }
+            let before = &section.markdown[..s.start];
+            let line = section.body_line + before.matches('\n').count() as u32;
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[line_start..].chars().count() as u32 + 1;
+            let span = Span::new(line, column, section.body_offset + s.start, s.end - s.start);
+            out.push(Diagnostic {
+                severity: Severity::Warning,
+                rule: Rule::X3,
+                file: md.clone(),
+                span: Some(span),
+                message: format!("the prose states 「{}」, but {cells}", s.phrase),
+                help: None,
+            });
+        }
+    }
+    out
+}
+
+/// What the table holds for a stated figure: the sum of its cells, and
+/// the cells named with their values and where they are written (`三（七）
+/// 总计 · 总计 is 17 (content/a/2024.yaml:45:42)`).
+pub fn stated_value(report: &Report, s: &stated::Stated) -> Option<(Number, String)> {
+    let mut values = Vec::new();
+    let mut names = Vec::new();
+    let mut places = Vec::new();
+    for &(key, column) in s.cells {
+        // 二's phrasings name the 2021 format's columns.
+        if key.starts_with("active.") && report.format != Format::F2021 {
+            return None;
+        }
+        let row = report.row(key)?;
+        if !row.def.has_total && column.is_none() {
+            return None;
+        }
+        let c = column.unwrap_or(row.def.columns.len());
+        values.push(row.value(c));
+        names.push(row.def.cite_cell(c));
+        let at = row.cell(c).map_or(row.span, |cell| cell.span);
+        places.push(format!(
+            "{}:{}:{}",
+            report.file.display(),
+            at.line,
+            at.column
+        ));
+    }
+    let sum = Number::sum(values.iter().copied())?;
+    let shown = if values.len() == 1 {
+        sum.to_string()
+    } else {
+        format!("{} = {sum}", sum_text(&values))
+    };
+    Some((
+        sum,
+        format!("{} is {shown} ({})", names.join(" + "), places.join(", ")),
+    ))
 }
 
 /// Last year's report of the same agency, unless it is a draft (a draft's

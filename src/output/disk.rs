@@ -1,7 +1,9 @@
 //! Safe output: the site is written into a fresh folder beside the output
 //! and swapped in at the end, so a failed or interrupted build leaves the
 //! previous site untouched. gongkai only ever replaces a folder that carries
-//! its marker file.
+//! its marker file. Before the swap every file and folder of the new site
+//! is flushed to disk, and the swap itself after it, so that a power cut
+//! (not only a killed process) leaves the previous site or the whole new one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -46,7 +48,7 @@ pub fn check_target(root: &Path, output: &Path) -> Result<()> {
 }
 
 /// The absolute form of a path that may not exist yet.
-fn absolute(path: &Path) -> Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> Result<PathBuf> {
     let mut existing = path.to_path_buf();
     let mut rest = Vec::new();
     while !existing.exists() {
@@ -115,9 +117,35 @@ impl BuildLock {
 const STAGING: &str = "gongkai-staging";
 /// Where the two-step swap parks the previous output: `.<name>.gongkai-backup`.
 const BACKUP: &str = "gongkai-backup";
-/// Forces the two-step swap where `renameat2(RENAME_EXCHANGE)` works, so
-/// that the tests cover both ways.
-pub const TWO_STEP_ENV: &str = "GONGKAI_TWO_STEP_SWAP";
+
+/// How the staged folder takes the output's place.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Swap {
+    /// One `renameat2(RENAME_EXCHANGE)` where the OS has it, else two renames.
+    #[default]
+    Exchange,
+    /// Always two renames (output → backup, staging → output): what file
+    /// systems without the exchange get; the tests force it to cover both.
+    TwoRenames,
+}
+
+/// How [`Staging::commit`] puts the new site in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Commit {
+    /// Flush every file and folder to disk before the swap, and the swap
+    /// after it (`build --no-sync` turns it off for throwaway builds).
+    pub sync: bool,
+    pub swap: Swap,
+}
+
+impl Default for Commit {
+    fn default() -> Self {
+        Commit {
+            sync: true,
+            swap: Swap::Exchange,
+        }
+    }
+}
 
 /// A folder being filled, swapped into place by [`Staging::commit`].
 /// Creating one first puts right what a killed build left beside the
@@ -126,10 +154,14 @@ pub struct Staging {
     pub dir: PathBuf,
     target: PathBuf,
     backup: PathBuf,
+    /// The output's parent and the folders above it that this build
+    /// created: each one's entry in its own parent is synced with the swap.
+    parents: Vec<PathBuf>,
 }
 
 impl Staging {
     pub fn new(target: &Path) -> Result<Staging> {
+        let parents = missing_parents(&absolute(target)?);
         let (target, dir) = beside(target, STAGING)?;
         let (_, backup) = beside(&target, BACKUP)?;
         recover(&target, &dir, &backup)?;
@@ -140,6 +172,7 @@ impl Staging {
             dir,
             target,
             backup,
+            parents,
         })
     }
 
@@ -176,28 +209,142 @@ impl Staging {
     /// Elsewhere it takes two renames (target → backup, staging → target),
     /// and a build killed between them leaves the previous site in the
     /// backup, which the next build puts back first.
-    pub fn commit(self) -> Result<()> {
-        let two_step = std::env::var_os(TWO_STEP_ENV).is_some_and(|v| v == "1");
-        self.swap(two_step)
+    ///
+    /// With `sync`, every file of the staged folder, then every folder of
+    /// it, is flushed to disk first, and the output's parent folder (which
+    /// holds the renamed entries) after the swap: a power cut at any moment
+    /// then leaves the previous site or the whole new one, never a new
+    /// page that is empty because its data had not reached the disk when
+    /// the rename did.
+    pub fn commit(self, how: &Commit) -> Result<()> {
+        if how.sync {
+            sync_tree(&self.dir)?;
+        }
+        // What remains to remove: the previous site, once swapped out.
+        let old = self.swap(how.swap)?;
+        if how.sync {
+            for dir in &self.parents {
+                sync_dir(dir)?;
+            }
+        }
+        match old {
+            Some(old) => remove_tree(&old),
+            None => Ok(()),
+        }
     }
 
-    fn swap(self, two_step: bool) -> Result<()> {
+    /// Puts the staged folder in place; the previous site's folder, if
+    /// there was one, is returned for removal.
+    fn swap(&self, swap: Swap) -> Result<Option<PathBuf>> {
         if !self.target.exists() {
-            return std::fs::rename(&self.dir, &self.target)
-                .map_err(|e| Error::io(&self.target, e));
+            std::fs::rename(&self.dir, &self.target).map_err(|e| Error::io(&self.target, e))?;
+            return Ok(None);
         }
-        let exchanged = !two_step
+        let exchanged = swap == Swap::Exchange
             && exchange(&self.dir, &self.target).map_err(|e| Error::io(&self.target, e))?;
         if exchanged {
             // The staging path now holds the previous site.
-            return remove_tree(&self.dir);
+            return Ok(Some(self.dir.clone()));
         }
         std::fs::rename(&self.target, &self.backup).map_err(|e| Error::io(&self.target, e))?;
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             let _ = std::fs::rename(&self.backup, &self.target);
             return Err(Error::io(&self.target, e));
         }
-        remove_tree(&self.backup)
+        Ok(Some(self.backup.clone()))
+    }
+}
+
+/// The output's parent, and each folder above it that does not exist yet:
+/// the folders whose entries a swap (and the creation of the parent) adds.
+fn missing_parents(target: &Path) -> Vec<PathBuf> {
+    let mut parents = Vec::new();
+    let mut dir = target.parent();
+    while let Some(d) = dir {
+        parents.push(d.to_path_buf());
+        if d.exists() {
+            break;
+        }
+        dir = d.parent();
+    }
+    parents
+}
+
+/// How many files are flushed at once. A flush mostly waits on the disk,
+/// and the file system commits the flushes that wait together in one
+/// journal commit, so many at once cost little more than one (measured:
+/// 20,000 files in 9.8 s one at a time, 0.2 s 64 at a time).
+const SYNC_THREADS: usize = 64;
+
+/// Flushes every file of a folder tree to disk, then every folder of it
+/// (which holds the files' names): all before the swap, so their order
+/// among themselves does not matter.
+pub fn sync_tree(root: &Path) -> Result<()> {
+    let (files, dirs) = walk(root)?;
+    in_parallel(&files, |path| {
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        file.sync_data().map_err(|e| Error::io(path, e))
+    })?;
+    in_parallel(&dirs, sync_dir)
+}
+
+/// Flushes a folder's entries to disk.
+fn sync_dir(dir: &Path) -> Result<()> {
+    let file = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+    file.sync_all().map_err(|e| Error::io(dir, e))
+}
+
+/// Every file and folder under `root` (links are not followed: a build
+/// writes none).
+fn walk(root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            let kind = entry.file_type().map_err(|e| Error::io(entry.path(), e))?;
+            if kind.is_dir() {
+                todo.push(entry.path());
+            } else if kind.is_file() {
+                files.push(entry.path());
+            }
+        }
+        dirs.push(dir);
+    }
+    Ok((files, dirs))
+}
+
+/// Runs `job` on every path with [`SYNC_THREADS`] threads of its own (not
+/// rayon's, one per core: these threads wait on the disk, not the CPU);
+/// the first error is returned.
+fn in_parallel(paths: &[PathBuf], job: impl Fn(&Path) -> Result<()> + Sync) -> Result<()> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let failed: Mutex<Option<Error>> = Mutex::new(None);
+    let threads = SYNC_THREADS.min(paths.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    if let Err(e) = job(path) {
+                        // Stop every thread: the build fails anyway.
+                        next.store(paths.len(), Ordering::Relaxed);
+                        failed
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .get_or_insert(e);
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
 }
 
@@ -332,13 +479,13 @@ mod tests {
 
     #[test]
     fn both_ways_of_swapping_replace_the_target_and_leave_nothing_beside_it() {
-        for two_step in [false, true] {
+        for swap in [Swap::Exchange, Swap::TwoRenames] {
             let dir = tempfile::tempdir().unwrap();
             let (target, staging) = staged(dir.path());
-            staging.swap(two_step).unwrap();
+            staging.commit(&Commit { sync: true, swap }).unwrap();
             let index = std::fs::read_to_string(target.join("index.html")).unwrap();
-            assert_eq!(index, "new", "two_step: {two_step}");
-            assert_eq!(names(dir.path()), ["public"], "two_step: {two_step}");
+            assert_eq!(index, "new", "{swap:?}");
+            assert_eq!(names(dir.path()), ["public"], "{swap:?}");
         }
     }
 

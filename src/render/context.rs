@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::Context;
 
 use super::jobs::{Job, template_of};
-use super::{Theme, data, markdown, tables};
+use super::{Theme, csp, data, markdown, tables};
 use crate::aggregate::{self, Aggregate, SumCache};
 use crate::error::Result;
 use crate::model::{Report, Site};
@@ -28,8 +28,13 @@ pub(super) struct SiteContext<'a> {
     pub(super) sums: Option<&'a SumCache>,
     /// The site has a search index (`search` in site.toml).
     pub(super) search: bool,
+    /// Indicators and peer quartiles, when the site shows them.
+    pub(super) indicators: Option<crate::indicators::Indicators<'a>>,
     /// See [`SiteContext::fingerprint_global`].
     pub(super) global: u64,
+    /// The Content-Security-Policy `<meta>` of every page but the search
+    /// page, and of the search page (see [`csp`]); none with `csp = false`.
+    csp_meta: [Option<String>; 2],
     pub(super) spent: Spent,
 }
 
@@ -94,6 +99,12 @@ impl<'a> SiteContext<'a> {
             totals,
             sums,
             search: site.config.search,
+            csp_meta: [false, true]
+                .map(|searches| csp::policy(&site.config.csp, searches).map(|p| csp::meta(&p))),
+            indicators: site
+                .config
+                .indicators
+                .then(|| crate::indicators::Indicators::compute(site)),
             spent: Spent::default(),
         }
     }
@@ -157,15 +168,22 @@ impl<'a> SiteContext<'a> {
                 self.base_context(&root, "页面不存在")
             }
             Job::Search => self.base_context("../", "搜索"),
+            Job::Formulas => {
+                let mut ctx = self.base_context("../../", "指标口径说明");
+                ctx.insert("page", &self.formulas_view());
+                ctx
+            }
             Job::Year(year) => {
                 let mut ctx = self.base_context("../", &format!("{year}年度"));
                 ctx.insert("year", &self.year_view(*year)?);
+                ctx.insert("indicators", &self.year_indicators(*year));
                 ctx
             }
             Job::Agency(slug) => {
                 let agency = &self.site.agencies[slug];
                 let mut ctx = self.base_context("../../", &agency.name);
                 ctx.insert("agency", &self.agency_view(slug));
+                ctx.insert("indicators", &self.agency_indicators(slug));
                 ctx
             }
             Job::Report(i) => {
@@ -180,13 +198,35 @@ impl<'a> SiteContext<'a> {
         let clock = Instant::now();
         // Every job but report.json (returned above) has a template.
         let template = template_of(job).unwrap_or_default();
-        let html = theme.render(template, &ctx)?;
+        let mut html = theme.render(template, &ctx)?;
+        let searches = matches!(job, Job::Search) && self.search;
+        if let Some(meta) = &self.csp_meta[usize::from(searches)] {
+            html = csp::insert(&html, meta);
+        }
         self.spent.add(&self.spent.render, clock);
         Ok(html)
     }
 
     pub(super) fn agency_name(&self, slug: &str) -> &str {
         &self.site.agencies[slug].name
+    }
+
+    /// `data/indicators.csv` and `data/peers.csv`.
+    pub(super) fn indicator_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        let Some(indicators) = &self.indicators else {
+            return Vec::new();
+        };
+        use crate::indicators::csv::{indicators_csv, peers_csv};
+        vec![
+            (
+                PathBuf::from("data/indicators.csv"),
+                indicators_csv(self.site, indicators, None).into_bytes(),
+            ),
+            (
+                PathBuf::from("data/peers.csv"),
+                peers_csv(indicators, None).into_bytes(),
+            ),
+        ]
     }
 
     /// A year's `summary.csv`: its district sums.

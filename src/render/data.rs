@@ -31,7 +31,7 @@ const META: [&str; 7] = [
 /// tab or a carriage return gets a leading `'`: a spreadsheet opening the
 /// file would otherwise run it as a formula (`=HYPERLINK(…)`). Only names
 /// and labels go through here, never figures (a 2019 change may be -3).
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         return format!("\"'{}\"", text.replace('"', "\"\""));
     }

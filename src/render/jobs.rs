@@ -40,6 +40,9 @@ pub enum Product {
     Static,
     /// The search index over the pages (`search-index/`).
     SearchIndex,
+    /// `data/indicators.csv` and `data/peers.csv` (when the site shows
+    /// indicators).
+    Indicators,
 }
 
 /// One page to render.
@@ -50,6 +53,9 @@ pub enum Job {
     NotFound,
     /// `search/index.html` (only when the site has a search index).
     Search,
+    /// `about/indicators/index.html`: the indicators' formulas (when the
+    /// site shows indicators).
+    Formulas,
     Year(i32),
     Agency(String),
     Report(usize),
@@ -64,6 +70,7 @@ pub(super) fn template_of(job: &Job) -> Option<&'static str> {
         Job::Agencies => "agencies.html",
         Job::NotFound => "404.html",
         Job::Search => "search.html",
+        Job::Formulas => "indicators.html",
         Job::Year(_) => "year.html",
         Job::Agency(_) => "agency.html",
         Job::Report(_) => "report.html",
@@ -79,12 +86,18 @@ impl SiteContext<'_> {
         if self.search {
             pages.push(Job::Search);
         }
+        if self.indicators.is_some() {
+            pages.push(Job::Formulas);
+        }
         pages.extend(self.year_set.iter().map(|y| Job::Year(*y)));
         pages.extend(self.site.agencies.keys().map(|s| Job::Agency(s.clone())));
         pages.extend((0..self.reports.len()).map(Job::Report));
         pages.extend((0..self.reports.len()).map(Job::ReportData));
         let mut files: Vec<Product> = self.totals.keys().map(|y| Product::Summary(*y)).collect();
         files.extend([Product::Feeds, Product::Tables, Product::Static]);
+        if self.indicators.is_some() {
+            files.push(Product::Indicators);
+        }
         files.extend(self.reports.iter().filter(|r| r.has_pdf).map(|r| {
             Product::Original {
                 path: super::original_path(r.year, &r.agency),
@@ -112,6 +125,22 @@ impl SiteContext<'_> {
         let mut years = BTreeSet::new();
         for &i in changed {
             let r = &self.site.reports[i];
+            if self.indicators.is_some() {
+                // Peer medians: the agencies of the category; 申请量同比:
+                // the next year's page.
+                if let Some(category) = self.peers_of(&r.agency) {
+                    agencies.extend(
+                        self.site
+                            .agencies
+                            .values()
+                            .filter(|a| a.category == category)
+                            .map(|a| a.slug.clone()),
+                    );
+                }
+                if self.years.contains_key(&(r.year + 1)) {
+                    years.insert(r.year + 1);
+                }
+            }
             if let Some(next) = self.report_index(&r.agency, r.year + 1) {
                 jobs.push(Job::Report(next));
             }
@@ -132,6 +161,13 @@ impl SiteContext<'_> {
         jobs
     }
 
+    /// The category whose medians an agency's page shows, when the site
+    /// shows indicators.
+    fn peers_of(&self, slug: &str) -> Option<&str> {
+        self.indicators.as_ref()?;
+        self.site.agencies.get(slug).map(|a| a.category.as_str())
+    }
+
     /// Where a non-draft report is in `reports` (sorted as the site's).
     pub(super) fn report_index(&self, agency: &str, year: i32) -> Option<usize> {
         self.reports
@@ -145,6 +181,7 @@ impl SiteContext<'_> {
             Job::Agencies => PathBuf::from("agencies/index.html"),
             Job::NotFound => PathBuf::from("404.html"),
             Job::Search => PathBuf::from("search/index.html"),
+            Job::Formulas => PathBuf::from("about/indicators/index.html"),
             Job::Year(year) => PathBuf::from(format!("{year}/index.html")),
             Job::Agency(slug) => PathBuf::from(format!("agencies/{slug}/index.html")),
             Job::Report(i) => {
@@ -179,16 +216,33 @@ impl SiteContext<'_> {
         global.hash(&mut h);
         match job {
             Job::Home => self.reports.iter().for_each(|r| r.source_hash.hash(&mut h)),
-            Job::Agencies | Job::NotFound | Job::Search => {}
-            Job::Year(year) => self.years[year]
-                .iter()
-                .for_each(|r| r.source_hash.hash(&mut h)),
-            Job::Agency(slug) => self
-                .site
-                .reports_of(slug)
-                .iter()
-                .filter(|r| !r.draft)
-                .for_each(|r| r.source_hash.hash(&mut h)),
+            Job::Agencies | Job::NotFound | Job::Search | Job::Formulas => {}
+            Job::Year(year) => {
+                self.years[year]
+                    .iter()
+                    .for_each(|r| r.source_hash.hash(&mut h));
+                // 申请量同比 compares with last year's reports.
+                if self.indicators.is_some()
+                    && let Some(before) = self.years.get(&(year - 1))
+                {
+                    before.iter().for_each(|r| r.source_hash.hash(&mut h));
+                }
+            }
+            Job::Agency(slug) => match self.peers_of(slug) {
+                // Beside its own figures, its category's medians: every
+                // report of the category counts.
+                Some(category) => self
+                    .reports
+                    .iter()
+                    .filter(|r| self.site.agencies[&r.agency].category == category)
+                    .for_each(|r| r.source_hash.hash(&mut h)),
+                None => self
+                    .site
+                    .reports_of(slug)
+                    .iter()
+                    .filter(|r| !r.draft)
+                    .for_each(|r| r.source_hash.hash(&mut h)),
+            },
             Job::ReportData(i) => self.reports[*i].source_hash.hash(&mut h),
             Job::Report(i) => {
                 let r = self.reports[*i];

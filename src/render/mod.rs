@@ -10,7 +10,8 @@
 mod cache;
 mod charts;
 mod context;
-mod data;
+pub mod csp;
+pub(crate) mod data;
 mod feeds;
 mod jobs;
 pub mod markdown;
@@ -75,6 +76,7 @@ impl<'a> Renderer<'a> {
         match product {
             Product::Summary(year) => self.ctx.summary(*year).into_iter().collect(),
             Product::Feeds => self.ctx.feeds(),
+            Product::Indicators => self.ctx.indicator_files(),
             Product::Tables | Product::Original { .. } | Product::Static | Product::SearchIndex => {
                 Vec::new()
             }

@@ -26,6 +26,10 @@ pub const TEMPLATES: &[(&str, &str)] = embedded!(
     "index.html",
     "404.html",
     "search.html",
+    "indicators.html",
+    "audit.html",
+    "audit_head.html",
+    "audit_index.html",
 );
 
 /// The default theme's static files, as shipped.

@@ -8,9 +8,15 @@ use std::io::Cursor;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::preview::{Asset, Snapshot};
+use crate::render::csp;
 
 /// The path of the live-reload event stream.
 pub const EVENTS: &str = "/__gongkai/events";
+
+/// The path of the live-reload script: a file of the server, not inline, so
+/// that the pages' Content-Security-Policy (`script-src 'self'`) lets it
+/// run as it is.
+pub const SCRIPT_PATH: &str = "/__gongkai/livereload.js";
 
 const SCRIPT: &str = include_str!("livereload.js");
 
@@ -110,11 +116,15 @@ fn header(name: &str, value: &str) -> Header {
 }
 
 /// The script every served HTML page carries: it knows the generation it
-/// was served at and listens for the next.
+/// was served at and listens for the next. A page's own
+/// Content-Security-Policy is widened, if it must be, to let it run (see
+/// [`csp::for_live_reload`]); built output never has either.
 pub fn inject(html: &[u8], generation: u64) -> Vec<u8> {
     let script = format!(
-        "<script>window.__gongkai={{generation:{generation},events:\"{EVENTS}\"}};</script><script>{SCRIPT}</script>"
+        r#"<script src="{SCRIPT_PATH}" data-generation="{generation}" data-events="{EVENTS}"></script>"#
     );
+    let widened = csp::for_live_reload(html);
+    let html = widened.as_deref().unwrap_or(html);
     let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + script.len());
     out.extend_from_slice(&html[..at]);
@@ -161,6 +171,9 @@ fn answer(request: &Request, snapshot: &Snapshot) -> Reply {
     }
     let url = request.url();
     let path = url.split(['?', '#']).next().unwrap_or("");
+    if path == SCRIPT_PATH {
+        return reply(200, SCRIPT.as_bytes().to_vec(), content_type(path));
+    }
     if snapshot.files.is_empty() {
         return reply(
             503,
@@ -312,10 +325,10 @@ mod tests {
     #[test]
     fn the_script_goes_before_the_last_body_end() {
         let out = inject(b"<html><body><p>&lt;/body&gt;</p></body></html>", 7);
-        let text = String::from_utf8(out).unwrap();
-        assert!(text.starts_with(
-            "<html><body><p>&lt;/body&gt;</p><script>window.__gongkai={generation:7,"
-        ));
-        assert!(text.ends_with("</script></body></html>"));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<html><body><p>&lt;/body&gt;</p><script src=\"/__gongkai/livereload.js\" \
+             data-generation=\"7\" data-events=\"/__gongkai/events\"></script></body></html>"
+        );
     }
 }

@@ -1,11 +1,19 @@
-// Live reload for pages served by `gongkai serve` (never part of a build).
+// Live reload for pages served by `gongkai serve` (never part of a build),
+// loaded from the server as /__gongkai/livereload.js, so that the pages'
+// Content-Security-Policy allows it; the overlay is styled through the DOM
+// (element.style), which the policy allows, not by style attributes.
+// Its tag carries the generation the page was served at and the events URL.
 // The server sends a `status` event on connect and after every rebuild:
 // {generation, css, errors}. A new generation reloads the page (or, when the
 // one change since this page's was to stylesheets only, swaps them in place); errors show as an overlay that
 // goes away by itself once the content is fixed.
 (function () {
   "use strict";
-  var state = window.__gongkai;
+  var tag = document.currentScript;
+  var state = (window.__gongkai = {
+    generation: Number(tag.getAttribute("data-generation")),
+    events: tag.getAttribute("data-events"),
+  });
   var box = null;
 
   function show(text) {

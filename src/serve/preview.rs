@@ -294,7 +294,7 @@ impl Preview {
         let mut search = false;
         for product in &plan.files {
             match product {
-                Product::Summary(_) => {
+                Product::Summary(_) | Product::Indicators => {
                     for (path, bytes) in renderer.make(product) {
                         others.push((key(&path), memory(Arc::new(bytes))));
                     }

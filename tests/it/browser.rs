@@ -15,8 +15,9 @@ fn demo_site_works_in_a_real_browser() {
     let site = out.path().join("public");
     gongkai::commands::build(Path::new(env!("CARGO_MANIFEST_DIR")), Some(site.clone())).unwrap();
     let report = common::node("site.mjs", &[site.as_os_str()]);
+    // The search page is the eighteenth (about/indicators/ the seventeenth).
     assert!(
-        report.contains("17 pages, 46 tables, 6 charts checked at 1280px and 375px; 0 problems"),
+        report.contains("18 pages, 57 tables, 6 charts checked at 1280px and 375px; 0 problems"),
         "{report}"
     );
 }
@@ -32,9 +33,28 @@ fn the_demo_is_accessible_searchable_and_printable_in_a_real_browser() {
     let site = out.path().join("public");
     gongkai::commands::build(Path::new(env!("CARGO_MANIFEST_DIR")), Some(site.clone())).unwrap();
     let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    let report = common::node("a11y.mjs", &[site.as_os_str(), shots.as_os_str()]);
+    let audit = out.path().join("audit");
+    gongkai::audit::audit(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &gongkai::audit::AuditOptions {
+            year: None,
+            output: audit.clone(),
+        },
+    )
+    .unwrap();
+    let report = common::node(
+        "a11y.mjs",
+        &[site.as_os_str(), shots.as_os_str(), audit.as_os_str()],
+    );
     let pages = [
-        "home", "year", "report", "agency", "agencies", "search", "404",
+        "home",
+        "year",
+        "report",
+        "agency",
+        "agencies",
+        "indicators",
+        "search",
+        "404",
     ];
     let mut steps: Vec<String> = Vec::new();
     for page in pages {
@@ -49,6 +69,8 @@ fn the_demo_is_accessible_searchable_and_printable_in_a_real_browser() {
         }
     }
     for step in [
+        "ok: axe finds no violation on the audit page index.html",
+        "ok: axe finds no violation on the audit page 2024/index.html",
         "ok: the skip link takes the keyboard past the header to the content",
         "ok: line spacing is at least 1.5 on every page type",
         "ok: nothing overflows at 1280px and 375px but table scroll boxes (screenshots taken)",
@@ -196,4 +218,61 @@ fn a_served_page_follows_edits_in_a_real_browser() {
     ] {
         assert!(report.contains(step), "{report}");
     }
+}
+
+/// tests/browser/csp.mjs: the demo's pages under their Content-Security-
+/// Policy (no violation on any page type, with search, 大字模式, the charts
+/// and print working), and a copy of the demo whose theme override slipped
+/// in an inline script, an event handler, a style attribute and a script
+/// from another site, each refused and reported by the browser.
+#[test]
+#[ignore = "needs Chromium, node and pdftotext: .ci/run installs them and runs --include-ignored"]
+fn no_page_runs_script_that_is_not_the_sites_own_in_a_real_browser() {
+    common::require_browser();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let demo = out.path().join("demo");
+    gongkai::commands::build(repo, Some(demo.clone())).unwrap();
+
+    let site = tempfile::tempdir().unwrap();
+    std::fs::copy(repo.join("site.toml"), site.path().join("site.toml")).unwrap();
+    common::copy_tree(&repo.join("content"), &site.path().join("content"));
+    let templates = site.path().join("themes/default/templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("report.html"),
+        r#"{% extends "base.html" %}{% block content %}<script>window.__inline = 1;</script>
+<img src="data:," alt="" onerror="window.__handler = 1">
+<p id="styled" style="color: red">注入</p>
+<script src="http://127.0.0.2:9/evil.js" onload="window.__foreign = 1"></script>
+<h1>{{ report.title }}</h1>{% endblock content %}"#,
+    )
+    .unwrap();
+    let injected = out.path().join("injected");
+    gongkai::commands::build(site.path(), Some(injected.clone())).unwrap();
+    let page = std::fs::read_to_string(injected.join("2024/zhongtongjie/index.html")).unwrap();
+    assert!(
+        page.contains("<script>window.__inline = 1;</script>"),
+        "{page}"
+    );
+
+    let report = common::node("csp.mjs", &[demo.as_os_str(), injected.as_os_str()]);
+    let mut steps: Vec<String> = [
+        "home", "year", "report", "agency", "agencies", "search", "404",
+    ]
+    .iter()
+    .map(|p| format!("ok: the {p} page carries the policy and the browser reports no violation"))
+    .collect();
+    steps.extend(
+        [
+            "ok: search finds 中同街's report under the policy",
+            "ok: 大字模式 switches on under the policy",
+            "ok: the charts are drawn, textures and all, under the policy",
+            "ok: a report prints under the policy, without navigation",
+            "ok: injected script, handler, style and foreign script are refused and reported",
+        ]
+        .map(String::from),
+    );
+    let ok: Vec<&str> = report.lines().filter(|l| l.starts_with("ok: ")).collect();
+    assert_eq!(ok, steps, "{report}");
 }

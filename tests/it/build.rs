@@ -469,3 +469,154 @@ fn district_sums_past_64_bits_fail_the_build_with_a_message() {
     );
     assert!(!out.path().join("public").exists());
 }
+
+/// Every HTML page of a built folder, by relative path.
+fn html_pages(out: &Path) -> Vec<(PathBuf, String)> {
+    read_tree(out)
+        .into_iter()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
+        .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+fn csp_meta(policy: &str) -> String {
+    format!(r#"<meta http-equiv="Content-Security-Policy" content="{policy}">"#)
+}
+
+const STRICT: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+#[test]
+fn every_page_carries_the_strict_policy_before_anything_it_governs() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    build(&repo(), &out).unwrap();
+    let pages = html_pages(&out);
+    // The demo's pages, with the indicators' formulas page.
+    assert_eq!(pages.len(), 18);
+    for (path, page) in &pages {
+        // The search page too: its client is a plain script file.
+        let policy = STRICT.to_string();
+        let head = format!(
+            r#"<!doctype html><html lang="zh-CN"><head><meta charset=utf-8>{}<meta"#,
+            csp_meta(&policy)
+        );
+        assert!(
+            page.starts_with(&head),
+            "{}: {}",
+            path.display(),
+            &page[..300]
+        );
+        assert_eq!(
+            page.matches("Content-Security-Policy").count(),
+            1,
+            "{}",
+            path.display()
+        );
+        // Nothing the policy would refuse: no inline script or event
+        // attribute, no style attribute or element (the charts' SVG
+        // included); the theme's scripts are files of the site.
+        assert_eq!(common::executable(page), None, "{}", path.display());
+        let tags: Vec<&str> = page.split('<').skip(1).collect();
+        for (i, tag) in tags.iter().enumerate() {
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            let attrs = &tag[..tag.find('>').unwrap_or(tag.len())];
+            assert!(!attrs.contains(" style="), "{}: <{attrs}>", path.display());
+            assert_ne!(name, "style", "{}", path.display());
+            if name == "script" {
+                assert!(attrs.contains(" src="), "{}: <{attrs}>", path.display());
+                assert!(
+                    tag.ends_with('>') && tags[i + 1] == "/script>",
+                    "{}: <{tag}",
+                    path.display()
+                );
+            }
+        }
+    }
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("<svg class=chart") || home.contains("<svg class=\"chart\""),
+        "the home page's chart"
+    );
+}
+
+#[test]
+fn csp_false_leaves_the_policy_out_and_a_sites_own_policy_replaces_it() {
+    let site = demo_copy();
+    let toml = fs::read_to_string(site.path().join("site.toml")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+
+    common::set_site_option(site.path(), "csp = false");
+    build(site.path(), &out).unwrap();
+    for (path, page) in html_pages(&out) {
+        assert!(
+            !page.contains("Content-Security-Policy"),
+            "{}",
+            path.display()
+        );
+    }
+
+    fs::write(site.path().join("site.toml"), &toml).unwrap();
+    let own = "default-src 'self'; script-src 'self' https://tongji.example.gov.cn; img-src *";
+    common::set_site_option(site.path(), &format!("csp = \"{own}\""));
+    build(site.path(), &out).unwrap();
+    let pages = html_pages(&out);
+    assert!(pages.len() >= 16);
+    for (path, page) in pages {
+        // As written on every page, the search page too (nothing added).
+        assert!(page.contains(&csp_meta(own)), "{}", path.display());
+        assert_eq!(page.matches("Content-Security-Policy").count(), 1);
+    }
+
+    // csp = true is the strict policy.
+    fs::write(site.path().join("site.toml"), &toml).unwrap();
+    common::set_site_option(site.path(), "csp = true");
+    build(site.path(), &out).unwrap();
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains(&csp_meta(STRICT)));
+}
+
+#[test]
+fn a_policy_that_cannot_work_is_refused_at_its_line() {
+    let site = demo_copy();
+    let toml = fs::read_to_string(site.path().join("site.toml")).unwrap();
+    let line = toml[..=toml.find("\n[").unwrap()].matches('\n').count() + 1;
+    for (value, expected) in [
+        (
+            "3",
+            format!(
+                "error: site.toml:{line}:7: csp must be true, false or a policy string such as \"default-src 'self'\", not integer (config)"
+            ),
+        ),
+        (
+            "\"  \"",
+            format!(
+                "error: site.toml:{line}:7: csp is an empty policy: write csp = false to leave the policy out (config)"
+            ),
+        ),
+        (
+            "\"default-src 'self';\\nscript-src 'self'\"",
+            format!(
+                "error: site.toml:{line}:7: csp holds '\\n': a policy is printable ASCII on one line (directives separated by ';') (config)"
+            ),
+        ),
+        (
+            "\"default-src 'self'; frame-ancestors 'none'\"",
+            format!(
+                "warning: site.toml:{line}:7: csp: browsers ignore `frame-ancestors` in a policy given by a <meta> element; send it as a Content-Security-Policy header (see the README's server configurations) (config)"
+            ),
+        ),
+    ] {
+        fs::write(site.path().join("site.toml"), &toml).unwrap();
+        common::set_site_option(site.path(), &format!("csp = {value}"));
+        let loaded = commands::check(site.path());
+        let lines: Vec<String> = common::lines(&loaded)
+            .into_iter()
+            .filter(|l| l.contains("site.toml"))
+            .collect();
+        assert_eq!(lines, [expected], "csp = {value}");
+    }
+}

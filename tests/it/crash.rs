@@ -72,7 +72,7 @@ fn build(site: &Path, output: &Path, two_step: bool) -> Command {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     if two_step {
-        cmd.env(gongkai::output::TWO_STEP_ENV, "1");
+        cmd.arg("--two-step-swap");
     }
     cmd
 }
@@ -243,4 +243,215 @@ fn builds_of_the_same_site_at_once_do_not_corrupt_each_other() {
         assert_eq!(tree(&output), tree(&clean), "round {round}");
         assert_eq!(beside(&output), [".public.gongkai-lock"], "round {round}");
     }
+}
+
+/// One traced call: its name, its first argument (a synced file's path as
+/// `strace -y` prints it, or the first path of a rename), the second path
+/// of a rename, and whether it succeeded. In the order the calls returned.
+#[derive(Debug)]
+struct Call {
+    name: String,
+    path: String,
+    to: String,
+    ok: bool,
+}
+
+/// Runs `gongkai build` on `site` under `strace -f -y` tracing the flushes
+/// and renames, and returns the calls.
+fn traced_build(site: &Path, output: &Path, extra: &[&str]) -> Vec<Call> {
+    let log = output.with_file_name("strace.log");
+    let out = Command::new("strace")
+        .args(["-f", "-y", "-s", "4096", "-o"])
+        .arg(&log)
+        .args([
+            "-e",
+            "trace=fsync,fdatasync,renameat2,rename,renameat",
+            env!("CARGO_BIN_EXE_gongkai"),
+            "--root",
+        ])
+        .arg(site)
+        .args(["build", "--output"])
+        .arg(output)
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("strace runs (apt-get install strace; .ci/run installs it)");
+    assert!(out.status.success(), "traced build: {}", stderr(&out));
+    parse_strace(&std::fs::read_to_string(&log).unwrap())
+}
+
+/// Reads strace's log. With several threads a call is printed in two
+/// lines (`… <unfinished ...>`, then `<... NAME resumed> …) = 0`): it is
+/// taken at its second, when it returned.
+fn parse_strace(log: &str) -> Vec<Call> {
+    let mut pending: std::collections::HashMap<String, (String, String)> = Default::default();
+    let mut calls = Vec::new();
+    for line in log.lines() {
+        let (pid, rest) = match line.split_once(' ') {
+            Some((pid, rest)) if pid.chars().all(|c| c.is_ascii_digit()) => (pid, rest.trim()),
+            _ => ("", line.trim()),
+        };
+        if rest.starts_with("+++") || rest.starts_with("---") {
+            continue;
+        }
+        let (call, result) = if let Some(resumed) = rest.strip_prefix("<... ") {
+            let Some((name, args)) = pending.remove(pid) else {
+                panic!("resumed call without its start: {line}");
+            };
+            let result = resumed.rsplit_once(" = ").map_or("", |(_, r)| r);
+            ((name, args), result.to_string())
+        } else {
+            let Some((name, args)) = rest.split_once('(') else {
+                panic!("not a call: {line}");
+            };
+            if let Some(args) = args.strip_suffix(" <unfinished ...>") {
+                pending.insert(pid.to_string(), (name.to_string(), args.to_string()));
+                continue;
+            }
+            let (args, result) = args.rsplit_once(" = ").expect("a result");
+            ((name.to_string(), args.to_string()), result.to_string())
+        };
+        let (name, args) = call;
+        // fsync(3</a/b>) → /a/b; rename("/a", "/b") and
+        // renameat2(AT_FDCWD</x>, "/a", AT_FDCWD</x>, "/b", RENAME_EXCHANGE).
+        let quoted: Vec<&str> = args.split('"').skip(1).step_by(2).collect();
+        let (path, to) = match name.as_str() {
+            "fsync" | "fdatasync" => {
+                let start = args.find('<').expect("strace -y path") + 1;
+                let end = args.rfind('>').expect("strace -y path");
+                (args[start..end].to_string(), String::new())
+            }
+            _ => (quoted[0].to_string(), quoted[1].to_string()),
+        };
+        let name = if name == "renameat2" && args.contains("RENAME_EXCHANGE") {
+            "exchange".to_string()
+        } else {
+            name
+        };
+        calls.push(Call {
+            name,
+            path,
+            to,
+            ok: result.trim() == "0",
+        });
+    }
+    assert!(pending.is_empty(), "calls that never returned: {pending:?}");
+    calls
+}
+
+/// Every file and folder of `output` (the folder itself included), as the
+/// path it had in the staging folder beside it.
+fn staged_paths(output: &Path) -> Vec<String> {
+    let staging = output.with_file_name(".public.gongkai-staging");
+    walkdir::WalkDir::new(output)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| {
+            let rel = e
+                .unwrap()
+                .path()
+                .strip_prefix(output)
+                .unwrap()
+                .to_path_buf();
+            staging
+                .join(rel)
+                .to_string_lossy()
+                .trim_end_matches('/')
+                .to_string()
+        })
+        .collect()
+}
+
+/// The power-cut guarantee, by the order of the system calls: every file
+/// and folder of the new site is flushed (and the flush returned) before
+/// the swap, and the folder holding the output after it, in each way of
+/// swapping; `--no-sync` flushes nothing.
+#[test]
+#[ignore = "needs strace (installed by .ci/run, which runs ignored tests too)"]
+fn every_file_is_flushed_before_the_swap_and_the_swap_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    common::copy_tree(&common::base_dir(), &site);
+    let dir = dir.path().canonicalize().unwrap();
+    let output = dir.join("public");
+    let staging = output.with_file_name(".public.gongkai-staging");
+    let (staging_s, output_s) = (
+        staging.to_string_lossy().to_string(),
+        output.to_string_lossy().to_string(),
+    );
+    // A first build (a rename onto a new output), then an exchange with
+    // the previous output, then two renames.
+    for (way, extra) in [
+        ("new output", &[][..]),
+        ("exchange", &[][..]),
+        ("two renames", &["--two-step-swap"][..]),
+    ] {
+        let calls = traced_build(&site, &output, extra);
+        let swap = |c: &Call| match way {
+            "exchange" => c.name == "exchange" && c.path == staging_s && c.to == output_s,
+            _ => c.name == "rename" && c.path == staging_s && c.to == output_s,
+        };
+        let at = calls
+            .iter()
+            .position(swap)
+            .unwrap_or_else(|| panic!("{way}: no swap of staging into the output in {calls:#?}"));
+        assert!(calls[at].ok, "{way}: the swap failed");
+        if way == "two renames" {
+            let parked = output.with_file_name(".public.gongkai-backup");
+            let before = &calls[at - 1];
+            assert!(
+                before.name == "rename"
+                    && before.path == output_s
+                    && before.to == *parked.to_string_lossy(),
+                "{way}: the output is parked first: {before:?}"
+            );
+        }
+        assert!(
+            !calls.iter().any(|c| c.name == "exchange") || way == "exchange",
+            "{way}: {calls:#?}"
+        );
+        let synced: std::collections::HashSet<&str> = calls[..at]
+            .iter()
+            .filter(|c| (c.name == "fsync" || c.name == "fdatasync") && c.ok)
+            .map(|c| c.path.as_str())
+            .collect();
+        let staged = staged_paths(&output);
+        assert!(staged.len() > 60, "{way}: {} paths", staged.len());
+        let unsynced: Vec<&String> = staged
+            .iter()
+            .filter(|p| !synced.contains(p.as_str()))
+            .collect();
+        assert!(
+            unsynced.is_empty(),
+            "{way}: not flushed before the swap: {unsynced:#?}"
+        );
+        // Folders are flushed after the files they hold (all files, then
+        // all folders).
+        let position = |path: &str| {
+            calls[..at]
+                .iter()
+                .rposition(|c| c.path == path && c.name.contains("sync"))
+                .unwrap()
+        };
+        let report = staging.join("2024/weibin/index.html");
+        let report = report.to_string_lossy();
+        let folder = staging.join("2024/weibin");
+        assert!(
+            position(&report) < position(&folder.to_string_lossy()),
+            "{way}"
+        );
+        // Then the folder that holds the output's entry.
+        assert!(
+            calls[at + 1..]
+                .iter()
+                .any(|c| c.name == "fsync" && c.ok && c.path == *dir.to_string_lossy()),
+            "{way}: the parent folder is not flushed after the swap: {:#?}",
+            &calls[at..]
+        );
+    }
+
+    let calls = traced_build(&site, &output, &["--no-sync"]);
+    assert!(calls.iter().any(|c| c.name == "exchange"), "{calls:#?}");
+    let flushes: Vec<&Call> = calls.iter().filter(|c| c.name.contains("sync")).collect();
+    assert!(flushes.is_empty(), "--no-sync flushed: {flushes:#?}");
 }

@@ -63,3 +63,9 @@ golden!(
     "2024/summary.csv" => "summary_2024_csv",
     "2024/weibin/report.json" => "report_2024_weibin_json",
 );
+golden!(formulas_page, "about/indicators/index.html" => "indicators_page");
+golden!(
+    indicator_downloads,
+    "data/indicators.csv" => "indicators_csv",
+    "data/peers.csv" => "peers_csv",
+);

@@ -150,7 +150,7 @@ fn incremental_loads_equal_full_loads() {
 }
 
 /// Every file `serve` serves, as bytes (the lazily made downloads made).
-fn served(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn served(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
     assert_eq!(preview.snapshot.errors, None);
     preview
         .snapshot
@@ -169,7 +169,12 @@ fn served(preview: &Preview) -> BTreeMap<String, Vec<u8>> {
 
 /// After a rebuild that names `changed`, serve's site equals a first build
 /// of the same files: every page, download and static file, byte for byte.
-fn rebuild_same_as_full(root: &Path, preview: &mut Preview, changed: &[&str], step: &str) {
+pub(crate) fn rebuild_same_as_full(
+    root: &Path,
+    preview: &mut Preview,
+    changed: &[&str],
+    step: &str,
+) {
     let changed: Vec<PathBuf> = changed.iter().map(|p| root.join(p)).collect();
     let outcome = preview.rebuild(&changed);
     let mut fresh = Preview::new(root, formatter());
@@ -184,7 +189,7 @@ fn rebuild_same_as_full(root: &Path, preview: &mut Preview, changed: &[&str], st
     assert!(!outcome.changed.is_empty(), "after {step}: nothing changed");
 }
 
-fn formatter() -> gongkai::serve::Formatter {
+pub(crate) fn formatter() -> gongkai::serve::Formatter {
     std::sync::Arc::new(|loaded: &Loaded| {
         loaded
             .diagnostics

@@ -5,16 +5,19 @@
 mod common;
 
 mod accessibility;
+mod audit;
 mod browser;
 mod build;
 mod cases;
 mod cli;
 mod crash;
 mod demo;
+mod deploy;
 mod fuzz;
 mod golden;
 mod hostile;
 mod import;
+mod import_rules;
 mod incremental;
 mod roundtrip;
 mod rules;

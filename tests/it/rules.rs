@@ -65,6 +65,7 @@ case!(
     "granted:           [22, 0, 0, 0, 0, 0, 22]",
     "granted:           [22, 0, 0, 0, 0, 0, 23]",
     [
+        "warning: content/pingtan/2023.md:9:153: the prose states 「予以公开及部分公开42件」, but 三（一）予以公开 · 总计 + 三（二）部分公开 · 总计 is 23 + 20 = 43 (content/pingtan/2023.yaml:19:42, content/pingtan/2023.yaml:20:42) (X3)",
         "error: content/pingtan/2023.yaml:19:42: 三（一）予以公开 · 总计 is 23, but 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他 = 22 + 0 + 0 + 0 + 0 + 0 = 22 (R2)",
         "error: content/pingtan/2023.yaml:44:42: 三（七）总计 · 总计 is 81, but the sum of rows （一）…（六） is 82 (R3)",
     ]
@@ -75,6 +76,7 @@ case!(
     "total:             [80, 1, 0, 0, 0, 0, 81]",
     "total:             [79, 1, 0, 0, 0, 0, 80]",
     [
+        "warning: content/pingtan/2023.md:9:139: the prose states 「办结依申请公开81件」, but 三（七）总计 · 总计 is 80 (content/pingtan/2023.yaml:44:42) (X3)",
         "error: content/pingtan/2023.yaml:44:23: 三（七）总计 · 自然人 is 79, but the sum of rows （一）…（六） is 80 (R3)",
         "error: content/pingtan/2023.yaml:44:42: 三（七）总计 · 总计 is 80, but the sum of rows （一）…（六） is 81 (R3)",
         "error: content/pingtan/2023.yaml:45:23: 自然人: 一、本年新收 80 + 二、上年结转 0 = 80, but 三（七）总计 79 + 四、结转下年度 0 = 79 (R1)",
@@ -87,6 +89,7 @@ case!(
     "review:                  [1, 1, 0, 0, 2]",
     "review:                  [1, 1, 0, 0, 3]",
     [
+        "warning: content/pingtan/2023.md:9:242: the prose states 「行政复议案件2件」, but 行政复议 · 总计 is 3 (content/pingtan/2023.yaml:49:41) (X3)",
         "error: content/pingtan/2023.yaml:49:41: 行政复议 · 总计 is 3, but 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 1 + 1 + 0 + 0 = 2 (R4)",
     ]
 );

@@ -44,7 +44,13 @@ fn an_edit_shows_up_in_pages_and_sends_a_reload_event() {
     assert_eq!(page.status, 200);
     assert_eq!(cell(&page.text(), "active.licensing"), "1532");
     // The served page carries the live-reload script; the build output never does.
-    assert!(page.text().contains("window.__gongkai={generation:"));
+    assert!(
+        page.text()
+            .contains(r#"<script src="/__gongkai/livereload.js" data-generation=""#)
+    );
+    let script = served.get("/__gongkai/livereload.js");
+    assert_eq!(script.status, 200);
+    assert!(script.text().contains("new EventSource(state.events)"));
 
     edit(site.path(), REPORT, "licensing: 1532", "licensing: 1533");
     let next = events.until("a new generation", |v| generation(v) > generation(&first));
@@ -136,7 +142,7 @@ fn a_site_that_starts_broken_serves_the_errors_then_the_site() {
     let page = served.get("/2024/weibin/");
     assert_eq!(page.status, 503);
     assert!(
-        page.text().contains("window.__gongkai={generation:0"),
+        page.text().contains(r#"data-generation="0""#),
         "{}",
         page.text()
     );
@@ -478,4 +484,36 @@ fn a_site_without_search_serves_no_index() {
     let served = Served::start(site.path(), &[]);
     assert_eq!(served.get("/search-index/meta.json").status, 404);
     assert_eq!(served.get("/search/").status, 404);
+}
+
+/// A site's own policy that forbids scripts is widened in the pages `serve`
+/// serves, just enough for live reload (its script and events are the
+/// server's own), and never in the built output.
+#[test]
+fn serve_widens_a_sites_own_policy_for_live_reload_only_in_served_pages() {
+    let site = common::base_site();
+    let own = "default-src 'none'; style-src 'self'";
+    common::set_site_option(site.path(), &format!("csp = \"{own}\""));
+    let served = Served::start(site.path(), &[]);
+    let page = served.get("/2024/weibin/").text();
+    assert!(
+        page.contains(
+            r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'">"#
+        ),
+        "{page}"
+    );
+    assert!(page.contains(r#"<script src="/__gongkai/livereload.js""#));
+    drop(served);
+
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    gongkai::commands::build(site.path(), Some(out.clone())).unwrap();
+    let built = fs::read_to_string(out.join("2024/weibin/index.html")).unwrap();
+    assert!(
+        built.contains(&format!(
+            r#"<meta http-equiv="Content-Security-Policy" content="{own}">"#
+        )),
+        "{built}"
+    );
+    assert!(!built.contains("__gongkai"));
 }

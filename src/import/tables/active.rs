@@ -8,6 +8,7 @@ use super::glued::{glued_runs, open_problem};
 use super::grid::{apply_given, cell};
 use super::tokens::tokenize;
 use super::{Cell, Given, Problem, Shape, Tok, detect_shape};
+use crate::import::decide::Decide;
 use crate::import::split;
 use crate::import::text::{Compact, line_of};
 use crate::model::Number;
@@ -45,6 +46,7 @@ pub(super) fn read_active(
     range: Range<usize>,
     format: Format,
     given: &Given,
+    decide: &Decide,
     problems: &mut Vec<Problem>,
 ) -> Vec<Vec<Cell>> {
     let defs = format.active_rows();
@@ -113,6 +115,9 @@ pub(super) fn read_active(
                         current = None;
                     }
                 }
+                // An empty cell past a full row (a web table's spare
+                // column) is no figure.
+                _ if t.value.is_none() && t.raw.is_empty() => {}
                 _ => strays.push(t),
             },
         }
@@ -141,6 +146,16 @@ pub(super) fn read_active(
                     .all(|(i, v)| given.get(&def.cell_key(i)).is_none_or(|g| g == v))
             };
             let (cands, _) = split::splits(&run.raw, need, &decimal, &keep);
+            let ways = cands.len();
+            let (cands, why) = if ways > 1 {
+                decide.row(def, cands)
+            } else {
+                (cands, None)
+            };
+            let decided = why
+                .as_ref()
+                .filter(|_| cands.len() == 1)
+                .map(|why| format!("\"{}\" split {ways} ways; {why} leaves one", run.raw));
             match cands.len() {
                 1 => rows.push(
                     cands[0]
@@ -151,7 +166,8 @@ pub(super) fn read_active(
                             line: run.line,
                             uncertain: given
                                 .contains_key(&def.cell_key(i))
-                                .then(|| format!("given with --cell {}={v}", def.cell_key(i))),
+                                .then(|| format!("given with --cell {}={v}", def.cell_key(i)))
+                                .or_else(|| decided.clone()),
                         })
                         .collect(),
                 ),
@@ -166,7 +182,14 @@ pub(super) fn read_active(
                     rows.push(Vec::new());
                 }
                 n => {
-                    problems.push(open_problem(def, run, &cands, n));
+                    let mut p = open_problem(def, run, &cands, n);
+                    if let Some(why) = &why {
+                        p.message = p.message.replace(
+                            &format!("split {n} ways"),
+                            &format!("split {ways} ways ({why} keeps {n})"),
+                        );
+                    }
+                    problems.push(p);
                     rows.push(Vec::new());
                 }
             }

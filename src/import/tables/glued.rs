@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use super::tokens::blank_notes;
 use super::{Cell, Given, Problem, Tok};
+use crate::import::decide::Decide;
 use crate::import::split::{self, Settled};
 use crate::import::text::{Compact, is_page_number, line_of};
 use crate::model::Number;
@@ -118,6 +119,7 @@ pub(super) fn read_requests_glued(
     range: Range<usize>,
     defs: &'static [RowDef],
     given: &Given,
+    decide: &Decide,
     problems: &mut Vec<Problem>,
 ) -> Vec<Vec<Cell>> {
     let section = &text[range.clone()];
@@ -144,6 +146,7 @@ pub(super) fn read_requests_glued(
     }
     let mut candidates = Vec::new();
     let mut runs = Vec::new();
+    let mut whys: Vec<Option<String>> = Vec::new();
     for (r, def) in defs.iter().enumerate() {
         let end = found.get(r + 1).map_or(compact.chars.len(), |f| f.0);
         let seg = compact.slice(found[r].1, end);
@@ -193,11 +196,17 @@ pub(super) fn read_requests_glued(
                 .all(|(i, v)| given.get(&def.cell_key(i)).is_none_or(|g| g == v))
         };
         let (all, _) = split::splits(&run, 7, &|_| false, &keep);
-        let cands = if all.len() > 1 {
+        let cands: Vec<Vec<Number>> = if all.len() > 1 {
             all.into_iter().filter(|c| split::r2_holds(c)).collect()
         } else {
             all
         };
+        let (cands, why) = if cands.len() > 1 {
+            decide.row(def, cands)
+        } else {
+            (cands, None)
+        };
+        whys.push(why.filter(|_| cands.len() == 1));
         if cands.is_empty() {
             problems.push(Problem {
                 line,
@@ -213,7 +222,7 @@ pub(super) fn read_requests_glued(
     }
     let settled = split::settle(defs, candidates);
     let mut rows = Vec::new();
-    for ((def, s), (run, line)) in defs.iter().zip(settled).zip(runs) {
+    for (((def, s), (run, line)), why) in defs.iter().zip(settled).zip(runs).zip(whys) {
         match s {
             Settled::Read { cells, by_rules } => rows.push(
                 cells
@@ -221,9 +230,15 @@ pub(super) fn read_requests_glued(
                     .map(|v| Cell {
                         value: Some(*v),
                         line,
-                        uncertain: by_rules.then(|| {
-                            format!("\"{run}\" split more than one way; R1 and R3 leave one")
-                        }),
+                        uncertain: match (&why, by_rules) {
+                            (Some(why), _) => Some(format!(
+                                "\"{run}\" split more than one way; R2 and {why} leave one"
+                            )),
+                            (None, true) => Some(format!(
+                                "\"{run}\" split more than one way; R1 and R3 leave one"
+                            )),
+                            (None, false) => None,
+                        },
                     })
                     .collect(),
             ),
@@ -252,6 +267,7 @@ pub(super) fn read_reviews_glued(
     text: &str,
     range: Range<usize>,
     given: &Given,
+    decide: &Decide,
     problems: &mut Vec<Problem>,
 ) -> Vec<Vec<Cell>> {
     let runs = glued_runs(text, range.clone(), &[]);
@@ -282,10 +298,21 @@ pub(super) fn read_reviews_glued(
     } else {
         all
     };
+    let (cands, why) = if cands.len() > 1 {
+        decide.narrow(cands, |e, v: &Vec<Number>| {
+            crate::import::decide::eval(e, |key, c| {
+                let r = REVIEW_ROWS.iter().position(|d| d.key == key)?;
+                v.get(r * 5 + c).copied()
+            })
+        })
+    } else {
+        (cands, None)
+    };
     match cands.len() {
         1 => {
+            let rules = why.map_or("R4–R6".to_string(), |w| format!("R4–R6 and {w}"));
             let uncertain = (digits.len() > 15)
-                .then(|| format!("\"{digits}\" split more than one way; R4–R6 leave one"));
+                .then(|| format!("\"{digits}\" split more than one way; {rules} leave one"));
             cands[0]
                 .chunks(5)
                 .map(|g| {

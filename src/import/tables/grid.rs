@@ -4,8 +4,11 @@
 
 use std::ops::Range;
 
+use super::assemble;
+use super::shape::columns_used;
 use super::tokens::{LineToks, tokenize};
-use super::{Cell, Given, Problem, Tok, detect_shape};
+use super::{Cell, Given, Problem, Shape, Tok, detect_shape};
+use crate::import::decide::Decide;
 use crate::import::text::{Compact, is_cjk, line_of};
 use crate::model::layout::RowDef;
 
@@ -89,6 +92,7 @@ pub(super) fn read_grid(
     defs: &'static [RowDef],
     section: &str,
     given: &Given,
+    decide: &Decide,
     problems: &mut Vec<Problem>,
 ) -> (Vec<Vec<Cell>>, Option<usize>) {
     let shape = detect_shape(&text[range.clone()]);
@@ -181,6 +185,31 @@ pub(super) fn read_grid(
             return (Vec::new(), after);
         }
     }
+    // An order the importer inferred is in doubt when the rules break.
+    let inferred = shape == Shape::Pipes || columns_used(&text[range.clone()]);
+    let toks = if inferred {
+        match assemble::settle(
+            text,
+            defs,
+            section,
+            toks,
+            if shape == Shape::Pipes {
+                Shape::Pipes
+            } else {
+                Shape::Columns
+            },
+            given,
+            decide,
+        ) {
+            Ok(t) => t,
+            Err(p) => {
+                problems.push(p);
+                return (Vec::new(), after);
+            }
+        }
+    } else {
+        toks
+    };
     let mut rows: Vec<Vec<Cell>> = toks
         .chunks(width)
         .map(|r| r.iter().map(cell).collect())

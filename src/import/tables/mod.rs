@@ -9,6 +9,7 @@
 //! [`glued`] (cells printed with no separator).
 
 mod active;
+mod assemble;
 mod glued;
 mod grid;
 mod shape;
@@ -23,6 +24,7 @@ use grid::read_grid;
 use shape::columns_used;
 pub use shape::{Shape, detect_shape};
 
+use super::decide::Decide;
 use super::text::{Compact, line_of};
 use crate::model::Number;
 use crate::model::layout::{Format, REVIEW_ROWS, RowDef, request_rows};
@@ -102,7 +104,12 @@ pub struct Ranges {
     pub reviews: Range<usize>,
 }
 
-pub fn read(text: &str, ranges: &Ranges, given: &Given) -> Result<Tables, Vec<Problem>> {
+pub fn read(
+    text: &str,
+    ranges: &Ranges,
+    given: &Given,
+    decide: &Decide,
+) -> Result<Tables, Vec<Problem>> {
     let mut problems = Vec::new();
     let format = detect_format(&text[ranges.active.clone()]).ok_or_else(|| {
         vec![Problem {
@@ -123,10 +130,24 @@ pub fn read(text: &str, ranges: &Ranges, given: &Given) -> Result<Tables, Vec<Pr
         });
     }
     let shape = detect_shape(req_text);
-    let active = read_active(text, ranges.active.clone(), format, given, &mut problems);
+    let active = read_active(
+        text,
+        ranges.active.clone(),
+        format,
+        given,
+        decide,
+        &mut problems,
+    );
     let defs = request_rows(single_other);
     let requests = if shape == Shape::Glued {
-        read_requests_glued(text, ranges.requests.clone(), defs, given, &mut problems)
+        read_requests_glued(
+            text,
+            ranges.requests.clone(),
+            defs,
+            given,
+            decide,
+            &mut problems,
+        )
     } else {
         read_grid(
             text,
@@ -134,13 +155,14 @@ pub fn read(text: &str, ranges: &Ranges, given: &Given) -> Result<Tables, Vec<Pr
             defs,
             "三",
             given,
+            decide,
             &mut problems,
         )
         .0
     };
     let (reviews, after_reviews) = if detect_shape(&text[ranges.reviews.clone()]) == Shape::Glued {
         (
-            read_reviews_glued(text, ranges.reviews.clone(), given, &mut problems),
+            read_reviews_glued(text, ranges.reviews.clone(), given, decide, &mut problems),
             None,
         )
     } else {
@@ -150,6 +172,7 @@ pub fn read(text: &str, ranges: &Ranges, given: &Given) -> Result<Tables, Vec<Pr
             REVIEW_ROWS,
             "四",
             given,
+            decide,
             &mut problems,
         )
     };
@@ -174,7 +197,7 @@ pub fn read(text: &str, ranges: &Ranges, given: &Given) -> Result<Tables, Vec<Pr
     }
 }
 
-fn detect_format(section: &str) -> Option<Format> {
+pub fn detect_format(section: &str) -> Option<Format> {
     let c = Compact::new(section);
     let has = |keys: &[&str]| keys.iter().any(|k| c.find(k, 0).is_some());
     let f2021 = has(&[

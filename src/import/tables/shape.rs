@@ -47,12 +47,20 @@ pub fn detect_shape(section: &str) -> Shape {
     {
         return Shape::Tabs;
     }
+    // A run of 3+ digits after a label (a space between them or not) and
+    // straight before the next label: `数量 713000074二、上年结转`. A unit
+    // after the digits (`2024年`, `17件`) is prose, not cells.
     let chars: Vec<char> = section.chars().collect();
     for i in 1..chars.len() {
-        if is_cjk(chars[i - 1]) && chars[i].is_ascii_digit() {
+        if chars[i].is_ascii_digit() && !chars[i - 1].is_ascii_digit() {
+            let before = chars[..i].iter().rev().find(|c| **c != ' ');
+            if !before.is_some_and(|&c| is_cjk(c)) {
+                continue;
+            }
             let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
             let after = chars.get(i + run).copied();
-            if run >= 3 && after.is_none_or(|c| is_cjk(c) || c == '（' || c == '(') {
+            let unit = after.is_some_and(|c| "年月日件条个项次万元".contains(c));
+            if run >= 3 && !unit && after.is_none_or(|c| is_cjk(c) || c == '（' || c == '(') {
                 return Shape::Glued;
             }
         }
@@ -86,5 +94,8 @@ mod tests {
         assert_eq!(detect_shape("a\t1\t\t2\n"), Shape::Tabs);
         assert_eq!(detect_shape("| a | 1 |\n| b | 2 |\n"), Shape::Pipes);
         assert_eq!(detect_shape("规章 0 0 0\n"), Shape::Rows);
+        assert_eq!(detect_shape("数量 713000074二、"), Shape::Glued);
+        assert_eq!(detect_shape("截至 2024 年底\n规章 0 0 0\n"), Shape::Rows);
+        assert_eq!(detect_shape("行政许可 10690\n"), Shape::Rows);
     }
 }

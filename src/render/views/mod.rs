@@ -4,5 +4,6 @@
 
 mod agency;
 mod home;
+mod indicators;
 mod report;
 mod year;

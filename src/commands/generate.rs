@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::model::layout::{Format, REVIEW_ROWS, Role, RowDef, request_rows};
+use crate::model::layout::{Format, Role, RowDef, request_rows};
+use crate::model::write::ReportText;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -222,9 +223,8 @@ fn n(v: u64) -> String {
     v.to_string()
 }
 
-fn list(values: &[u64]) -> String {
-    let items: Vec<String> = values.iter().map(|v| v.to_string()).collect();
-    format!("[{}]", items.join(", "))
+fn texts(values: &[u64]) -> Vec<String> {
+    values.iter().map(|v| v.to_string()).collect()
 }
 
 /// One report: its YAML, its prose, and what it carries into the next year.
@@ -235,25 +235,23 @@ fn report(rng: &mut Rng, plan: &AgencyPlan, year: i32, carry: &Carry) -> (String
         Format::F2021
     };
     let mut next = carry.clone();
-    let mut y = String::new();
-    let _ = writeln!(
-        y,
-        "# {} {year}年政府信息公开工作年度报告（合成数据）",
+    let mut y = ReportText::zeros(year, format);
+    y.comments = vec![format!(
+        "{} {year}年政府信息公开工作年度报告（合成数据）",
         plan.name
-    );
-    let _ = writeln!(y, "year: {year}\nformat: {format}\ndraft: false");
-    let _ = writeln!(
-        y,
-        "published: {}-01-{:02}\nindex_number: \"{}/{}-{:05}\"\nas_published: false\n",
-        year + 1,
-        10 + rng.upto(15),
+    )];
+    y.draft = false;
+    y.published = Some(format!("{}-01-{:02}", year + 1, 10 + rng.upto(15)));
+    y.index_number = Some(format!(
+        "{}/{}-{:05}",
         plan.code,
         year + 1,
         rng.upto(99_999)
-    );
+    ));
+    // Section 二's rows in the layout's order, by key.
+    let mut active: Vec<(&str, Vec<String>)> = Vec::new();
 
     // 二
-    let _ = writeln!(y, "active:");
     let big = plan.scale.max(1);
     let is_gov = plan.category == "government";
     match format {
@@ -270,22 +268,18 @@ fn report(rng: &mut Rng, plan: &AgencyPlan, year: i32, carry: &Carry) -> (String
                 let repealed = rng.upto(carry.in_force[i].min(2));
                 let in_force = carry.in_force[i] + issued - repealed;
                 next.in_force[i] = in_force;
-                let _ = writeln!(y, "  {key}: {}", list(&[issued, repealed, in_force]));
+                active.push((key, texts(&[issued, repealed, in_force])));
             }
-            let _ = writeln!(y, "  licensing: {}", n(rng.upto(big * 3)));
-            let _ = writeln!(y, "  punishment: {}", n(rng.upto(big)));
-            let _ = writeln!(y, "  coercion: {}", n(rng.upto(big / 10)));
-            let _ = writeln!(y, "  fees: {}", amount(rng, big));
+            active.push(("licensing", vec![n(rng.upto(big * 3))]));
+            active.push(("punishment", vec![n(rng.upto(big))]));
+            active.push(("coercion", vec![n(rng.upto(big / 10))]));
+            active.push(("fees", vec![amount(rng, big)]));
         }
         Format::F2019 => {
             for key in ["regulations", "normative_documents"] {
                 let made = rng.upto(2 + big / 300);
                 let published = made;
-                let _ = writeln!(
-                    y,
-                    "  {key}: {}",
-                    list(&[made, published, published + rng.upto(40)])
-                );
+                active.push((key, texts(&[made, published, published + rng.upto(40)])));
             }
             for (i, key) in ["licensing", "other_services", "punishment", "coercion"]
                 .into_iter()
@@ -296,18 +290,21 @@ fn report(rng: &mut Rng, plan: &AgencyPlan, year: i32, carry: &Carry) -> (String
                 let down = rng.upto(previous.min(2));
                 next.items[i] = previous + up - down;
                 let change = up as i64 - down as i64;
-                let _ = writeln!(y, "  {key}: [{previous}, {change}, {}]", rng.upto(big * 2));
+                active.push((
+                    key,
+                    vec![
+                        previous.to_string(),
+                        change.to_string(),
+                        rng.upto(big * 2).to_string(),
+                    ],
+                ));
             }
             let previous = carry.items[4];
             let up = rng.upto(2);
             next.items[4] = previous + up;
-            let _ = writeln!(y, "  fees: [{previous}, {up}]");
-            let _ = writeln!(
-                y,
-                "  procurement: [{}, {}]",
-                rng.upto(big / 20),
-                amount(rng, big)
-            );
+            active.push(("fees", texts(&[previous, up])));
+            let count = rng.upto(big / 20).to_string();
+            active.push(("procurement", vec![count, amount(rng, big)]));
         }
     }
 
@@ -343,15 +340,13 @@ fn report(rng: &mut Rng, plan: &AgencyPlan, year: i32, carry: &Carry) -> (String
         }
     }
     next.carried_forward = forward;
-    let _ = writeln!(y, "\nrequests:");
-    let mut group = "";
     let mut outcome = 0;
     let row7 = |v: [u64; 6]| {
         let mut all = v.to_vec();
         all.push(v.iter().sum());
-        list(&all)
+        texts(&all)
     };
-    for def in rows {
+    for (def, row) in rows.iter().zip(&mut y.requests) {
         let values = match def.role {
             Role::New => new,
             Role::CarriedOver => carry.carried_forward,
@@ -370,42 +365,28 @@ fn report(rng: &mut Rng, plan: &AgencyPlan, year: i32, carry: &Carry) -> (String
                 cells[outcome - 1]
             }
         };
-        let path = def.path_in_section();
-        match path.split_once('.') {
-            Some((g, leaf)) => {
-                if group != g {
-                    group = g;
-                    let _ = writeln!(y, "  {g}:");
-                }
-                let _ = writeln!(y, "    {leaf}: {}", row7(values));
-            }
-            None => {
-                group = "";
-                let _ = writeln!(y, "  {path}: {}", row7(values));
-            }
-        }
+        *row = row7(values);
     }
 
     // 四
-    let _ = writeln!(y, "\nreviews:");
-    for def in REVIEW_ROWS {
+    for row in y.reviews.iter_mut() {
         let mut v = [0u64; 4];
         if plan.scale >= 50 || rng.chance(10) {
             for cell in v.iter_mut() {
                 *cell = rng.upto(big / 150 + 1);
             }
         }
-        let _ = writeln!(
-            y,
-            "  {}: {}",
-            def.path_in_section(),
-            list(&[v[0], v[1], v[2], v[3], v.iter().sum()])
-        );
+        *row = texts(&[v[0], v[1], v[2], v[3], v.iter().sum()]);
+    }
+    for (def, row) in format.active_rows().iter().zip(&mut y.active) {
+        if let Some((_, found)) = active.iter().find(|(key, _)| def.path_in_section() == *key) {
+            row.clone_from(found);
+        }
     }
 
     let total_new: u64 = new.iter().sum();
     let md = prose(rng, plan, year, total_new);
-    (y, md, next)
+    (y.to_yaml(), md, next)
 }
 
 /// A fee or procurement amount in 万元, with up to four decimal places.
