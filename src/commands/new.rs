@@ -58,18 +58,7 @@ pub fn new_report(root: &Path, req: &NewReport) -> Result<Vec<PathBuf>> {
             let (Some(name), Some(category)) = (&req.name, &req.category) else {
                 return Err(Error::NewAgencyNeedsName(req.agency.clone()));
             };
-            if site.config.category(category).is_none() {
-                let known: Vec<&str> = site
-                    .config
-                    .categories
-                    .iter()
-                    .map(|c| c.key.as_str())
-                    .collect();
-                return Err(Error::UnknownCategory {
-                    key: category.clone(),
-                    known: known.join(", "),
-                });
-            }
+            super::known_category(&site.config, category)?;
             write_new(root, &agency_file, &agency_yaml(name, category))?;
             created.push(agency_file);
             name.clone()

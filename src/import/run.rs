@@ -183,18 +183,7 @@ fn plan(
             Some(c) => (c.clone(), false),
             None => (category_for(&r.name).to_string(), true),
         };
-        if site.config.category(&category).is_none() {
-            let known: Vec<&str> = site
-                .config
-                .categories
-                .iter()
-                .map(|c| c.key.as_str())
-                .collect();
-            return Err(Error::UnknownCategory {
-                key: category,
-                known: known.join(", "),
-            });
-        }
+        crate::commands::known_category(&site.config, &category)?;
         if inferred {
             category_note = Some(format!(
                 "new agency {}: category `{category}` taken from its name (change it with --category)",

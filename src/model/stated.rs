@@ -462,6 +462,18 @@ mod tests {
     }
 
     #[test]
+    fn carried_forward_and_granted() {
+        assert_eq!(
+            read("办结20件，其中予以公开5件，结转下年度继续办理3件。", 2024),
+            [
+                ("办结 N 件", "20".to_string()),
+                ("予以公开 N 件", "5".to_string()),
+                ("结转下年度 N 件", "3".to_string()),
+            ]
+        );
+    }
+
+    #[test]
     fn reviews_with_their_results() {
         assert_eq!(
             read(

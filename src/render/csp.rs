@@ -9,10 +9,10 @@
 use crate::model::Csp;
 
 /// What the search client needs beyond the site's own files, on the search
-/// page only: nothing since gongkai's own client (`search-index/search.js`,
-/// plain JavaScript) replaced pagefind's, which compiled WebAssembly and
-/// needed `'wasm-unsafe-eval'`. The one place to change when the search
-/// client changes.
+/// page only: nothing, since gongkai's own client (`search-index/search.js`)
+/// is plain script read from the site and fetches JSON from it (pagefind,
+/// used before, compiled WebAssembly and needed `'wasm-unsafe-eval'`). The
+/// one place to change if the search client ever needs more.
 pub const SEARCH_SCRIPT_SOURCES: &[&str] = &[];
 
 /// Directives a browser ignores in a policy given by a `<meta>` element:
@@ -195,6 +195,7 @@ mod tests {
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
              object-src 'none'; base-uri 'self'; form-action 'self'"
         );
+        // gongkai's own search client needs nothing more (no WebAssembly).
         assert_eq!(strict(true), strict(false));
         assert_eq!(policy(&Csp::Off, true), None);
         assert_eq!(

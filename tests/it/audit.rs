@@ -1029,3 +1029,40 @@ fn the_fixture_reports_indicators_are_the_fractions_of_their_cells() {
     assert_eq!(checked, 4);
     assert_eq!(values(&ind, "zhongtongjie", 2024)[5], r(-2, 5));
 }
+
+#[test]
+fn prose_mismatch_is_raised_from_the_rule_x3_of_the_load() {
+    let site = Site::new();
+    site.agency("said", "department", "")
+        .report("said", 2024, &FIG)
+        .prose(
+            "said",
+            2024,
+            "公开内容还不够丰富。",
+            "本年度共收到政府信息公开申请20件。",
+        )
+        .agency("right", "department", "")
+        .report("right", 2024, &FIG)
+        .prose(
+            "right",
+            2024,
+            "公开内容还不够丰富。",
+            "本年度共收到政府信息公开申请19件。",
+        );
+    let loaded = site.load();
+    let s = loaded.site.as_ref().unwrap();
+    let all = flags(s, &loaded.diagnostics, 2024);
+    assert_eq!(all.len(), 1, "{all:?}");
+    assert_eq!(
+        (all[0].agency.slug.as_str(), all[0].kind),
+        ("said", Kind::ProseMismatch)
+    );
+    assert_eq!(all[0].evidence.len(), 1);
+    assert!(
+        all[0].evidence[0].starts_with(
+            "content/said/2024.md 第 3 行：the prose states 「共收到政府信息公开申请20件」"
+        ),
+        "{:?}",
+        all[0].evidence
+    );
+}

@@ -494,7 +494,7 @@ fn every_page_carries_the_strict_policy_before_anything_it_governs() {
     // The demo's pages, with the indicators' formulas page.
     assert_eq!(pages.len(), 18);
     for (path, page) in &pages {
-        // The search page too: its client is a plain script file.
+        // The search page too: its client is a file of the site.
         let policy = STRICT.to_string();
         let head = format!(
             r#"<!doctype html><html lang="zh-CN"><head><meta charset=utf-8>{}<meta"#,

@@ -300,7 +300,7 @@ fn names_and_prose_cannot_put_script_on_a_page_or_run_as_templates() {
             }
         }
     }
-    // 14 pages (about/indicators/ among them) and search/index.html.
+    // 14 pages (about/indicators/ among them), and search/index.html.
     assert_eq!(pages, 15);
 }
 

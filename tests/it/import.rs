@@ -43,7 +43,7 @@ fn cells(values: &[Option<&str>]) -> Vec<Option<Number>> {
     values.iter().map(|v| v.map(n)).collect()
 }
 
-fn ints(values: &[i64]) -> Vec<Option<Number>> {
+pub(crate) fn ints(values: &[i64]) -> Vec<Option<Number>> {
     values.iter().map(|&v| Some(Number::from_int(v))).collect()
 }
 
@@ -624,7 +624,7 @@ fn generated_reports_round_trip_through_every_shape() {
 // `1、`, spaced-out and wrapped labels, page numbers, form feeds, a running
 // header, an OCR letter for a digit.
 
-fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/import")
@@ -835,7 +835,7 @@ fn bad_input_is_an_error_never_a_panic() {
 // ---------------------------------------------------------------------------
 // The command line.
 
-fn gongkai(root: &Path, args: &[&str]) -> (i32, String, String) {
+pub(crate) fn gongkai(root: &Path, args: &[&str]) -> (i32, String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
         .arg("--root")
         .arg(root)

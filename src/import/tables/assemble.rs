@@ -131,7 +131,7 @@ fn holds(defs: &[RowDef], values: &[Number]) -> bool {
 }
 
 /// `toks` in an order under which the table's rules hold, or the problem
-/// naming the cells. `what` describes the shape (`column by column`).
+/// naming the cells; `shape` names how the order was inferred.
 pub(super) fn settle(
     text: &str,
     defs: &'static [RowDef],
