@@ -80,7 +80,7 @@ def timed(cmd):
             text=True,
         )
         if run.returncode != 0:
-            sys.exit(f"bench: {' '.join(cmd)} failed:\n{run.stderr}")
+            sys.exit(f"bench: {' '.join(map(str, cmd))} failed:\n{run.stderr}")
         wall, user, system, rss = out.read().split()[-4:]
     return float(wall), float(user) + float(system), int(rss) / 1024
 
@@ -118,7 +118,7 @@ def set_search(site, on):
     toml.write_text(f"{text[:at]}search = {'true' if on else 'false'}\n{text[at:]}", encoding="utf-8")
 
 
-def bench_search(n, runs, work, site, default):
+def bench_search(n, runs, work, site, default, builds_only=False):
     """The search index's share: the same site built RUNS times with
     `search = false`, against `default` (median wall, CPU, peak RSS, ...)."""
     plain = work / f"site-{n}-nosearch"
@@ -141,12 +141,14 @@ def bench_search(n, runs, work, site, default):
         f"{100 * (r - rss) / r:.0f} % of peak memory (+{r - rss:.0f} MiB); "
         f"index {files} files, {size / 1e6:.1f} MB ({size / n / 1e3:.1f} KB per report)"
     )
+    if builds_only:
+        return
     phases = build_timings(site, work / f"out-s{n}-timings")
     line = next((l for l in phases if l.strip().startswith("search")), "")
     print(f"gongkai build --timings, search phase: {line.strip()}")
 
 
-def bench_size(n, runs, work, hugo):
+def bench_size(n, runs, work, hugo, builds_only=False):
     agencies = max(1, n // 5)
     site = work / f"site-{n}"
     hsite = work / f"hugo-site-{n}"
@@ -173,8 +175,9 @@ def bench_size(n, runs, work, hugo):
     def hugo_cmd():
         return [hugo, "--minify", "--quiet", "-s", hsite, "-d", work / f"out-h{n}-{next(counter)}"]
 
-    timed(gongkai_cmd())
-    timed(hugo_cmd())
+    if not builds_only:
+        timed(gongkai_cmd())
+        timed(hugo_cmd())
     results = {"gongkai": [], "no-sync": [], "hugo": []}
     outs = {}
     for _ in range(runs):
@@ -207,7 +210,9 @@ def bench_size(n, runs, work, hugo):
         f"{'':8}{'':10}{'':8}{u[5] / h[5]:9.2f}   (gongkai --no-sync / hugo: neither flushes to disk)"
     )
     print(f"durable build (flushes to disk) costs {g[0] - u[0]:+.2f} s wall, {g[1] - u[1]:+.2f} s cpu over --no-sync")
-    bench_search(n, runs, work, site, (*g[:6], index))
+    bench_search(n, runs, work, site, (*g[:6], index), builds_only)
+    if builds_only:
+        return site
 
     # Rebuilds by the command line: nothing changed, then one report changed.
     same = work / f"out-g{n}-rebuild"
@@ -305,6 +310,12 @@ def main():
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--work", help="folder for sites and outputs (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--builds-only",
+        action="store_true",
+        help="only the timed builds (no untimed first builds, rebuilds, --timings or serve): "
+        "for 50,000 reports on a small disk (each output is 2.7 GB)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -319,9 +330,10 @@ def main():
     try:
         sites = {}
         for n in sizes:
-            sites[n] = bench_size(n, args.runs, work, hugo)
-        serve_at = max([n for n in sizes if n <= 10000] or sizes[:1])
-        bench_serve(sites[serve_at])
+            sites[n] = bench_size(n, args.runs, work, hugo, args.builds_only)
+        if not args.builds_only:
+            serve_at = max([n for n in sizes if n <= 10000] or sizes[:1])
+            bench_serve(sites[serve_at])
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
