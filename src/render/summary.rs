@@ -75,10 +75,11 @@ struct Active {
     cells: Cells,
 }
 
-/// Cell keys and values, as a JSON object in table order.
-struct Cells(Vec<(String, String)>);
+/// Keys and values as a JSON object, in the order given (table order),
+/// not sorted.
+struct Ordered<K, V>(Vec<(K, V)>);
 
-impl Serialize for Cells {
+impl<K: Serialize, V: Serialize> Serialize for Ordered<K, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in &self.0 {
@@ -87,6 +88,9 @@ impl Serialize for Cells {
         map.end()
     }
 }
+
+/// Cell keys and their values.
+type Cells = Ordered<String, String>;
 
 /// One indicator's terms summed over the reports whose terms are all
 /// printed (and, for `requests_change`, that have a previous year's report).
@@ -100,18 +104,8 @@ struct Term {
     blank: usize,
 }
 
-/// The six indicators, as a JSON object keyed by indicator key.
-struct IndicatorTerms(Vec<(&'static str, Term)>);
-
-impl Serialize for IndicatorTerms {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
-    }
-}
+/// The six indicators' terms, by indicator key.
+type IndicatorTerms = Ordered<&'static str, Term>;
 
 /// The non-total cells of rows: every column but 总计, every row but
 /// 三（七）总计.
@@ -122,7 +116,7 @@ fn cells<'r>(rows: impl Iterator<Item = &'r Row>) -> Cells {
             out.push((row.def.cell_key(i), row.value(i).to_string()));
         }
     }
-    Cells(out)
+    Ordered(out)
 }
 
 /// The status counts of `agencies` for `year`: as the year page counts
@@ -175,7 +169,7 @@ fn indicator_terms(ctx: &SiteContext, reports: &[&Report]) -> Option<IndicatorTe
             }
         }
     }
-    Some(IndicatorTerms(
+    Some(Ordered(
         Key::ALL
             .into_iter()
             .zip(sums)
