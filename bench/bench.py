@@ -270,7 +270,7 @@ def bench_serve(site):
             # stays consistent, and the sums, the year page and the
             # downloads change.
             text = yaml.read_text(encoding="utf-8")
-            text = re.sub(r"licensing: (\d+)", lambda m: f"licensing: {int(m.group(1)) + 1}", text, count=1)
+            text = re.sub(r"licensing:( +)(\d+)", lambda m: f"licensing:{m.group(1)}{int(m.group(2)) + 1}", text, count=1)
             yaml.write_text(text, encoding="utf-8")
 
         for name, save in [("prose", save_prose), ("figures", save_figures)]:
