@@ -56,9 +56,10 @@ pub enum Command {
         /// Only this year (default: every year with a report).
         #[arg(long)]
         year: Option<i32>,
-        /// Output folder, relative to the current folder.
-        #[arg(long, value_name = "DIR", default_value = "audit")]
-        output: PathBuf,
+        /// Output folder, relative to the current folder (default: `audit/`
+        /// in the site's folder, beside content/).
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
         /// Exit 1 when any flag is raised (for CI of a content repository).
         #[arg(long)]
         deny_flags: bool,

@@ -141,6 +141,17 @@ fn excerpt(text: &str, offset: usize, len: usize) -> (String, usize, usize) {
 }
 
 /// Prints an error that stopped a command.
+/// A command refused because the site has errors: its diagnostics, then
+/// `<command> refused: N error(s); <then>`; the exit code to return.
+pub fn refused(loaded: &Loaded, command: &str, then: &str) -> std::process::ExitCode {
+    diagnostics(loaded);
+    eprintln!(
+        "{command} refused: {} error(s); {then}",
+        loaded.diagnostics.error_count()
+    );
+    std::process::ExitCode::FAILURE
+}
+
 /// A refused site (`Error::Invalid`) prints its diagnostics with their
 /// source lines first, from what was loaded (never a second load).
 pub fn error(err: &Error) {

@@ -77,12 +77,11 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             let (loaded, summary) = match result {
                 Ok(done) => done,
                 Err(gongkai::Error::Invalid(loaded)) => {
-                    console::diagnostics(&loaded);
-                    eprintln!(
-                        "build refused: {} error(s); the previous output is left untouched",
-                        loaded.diagnostics.error_count()
-                    );
-                    return Ok(ExitCode::FAILURE);
+                    return Ok(console::refused(
+                        &loaded,
+                        "build",
+                        "the previous output is left untouched",
+                    ));
                 }
                 Err(e) => return Err(e),
             };

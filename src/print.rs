@@ -165,19 +165,18 @@ fn open_browser(url: &str) {
 pub fn audit(
     root: &std::path::Path,
     year: Option<i32>,
-    output: PathBuf,
+    output: Option<PathBuf>,
     deny_flags: bool,
 ) -> gongkai::Result<ExitCode> {
     let options = gongkai::audit::AuditOptions { year, output };
     let summary = match gongkai::audit::audit(root, &options) {
         Ok((_, summary)) => summary,
         Err(gongkai::Error::Invalid(loaded)) => {
-            console::diagnostics(&loaded);
-            eprintln!(
-                "audit refused: {} error(s); fix them first (gongkai check)",
-                loaded.diagnostics.error_count()
-            );
-            return Ok(ExitCode::FAILURE);
+            return Ok(console::refused(
+                &loaded,
+                "audit",
+                "fix them first (gongkai check)",
+            ));
         }
         Err(e) => return Err(e),
     };

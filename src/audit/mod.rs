@@ -26,8 +26,10 @@ use crate::render::Theme;
 pub struct AuditOptions {
     /// Only this year (default: every year with a report).
     pub year: Option<i32>,
-    /// The output folder, relative to the current folder.
-    pub output: PathBuf,
+    /// The output folder, relative to the current folder; by default
+    /// `audit/` in the site's folder (as `build` defaults to the site's
+    /// `output_dir`).
+    pub output: Option<PathBuf>,
 }
 
 /// What one year's review found.
@@ -137,7 +139,10 @@ pub fn write(
         }
         None => all_years.iter().copied().collect(),
     };
-    let output = &options.output;
+    let output = &options
+        .output
+        .clone()
+        .unwrap_or_else(|| site.root.join("audit"));
     output::check_target(&site.root, output)?;
     let public = site.root.join(&site.config.output_dir);
     let (out_abs, public_abs) = (output::absolute(output)?, output::absolute(&public)?);

@@ -41,7 +41,7 @@ fn the_demo_is_accessible_searchable_and_printable_in_a_real_browser() {
         Path::new(env!("CARGO_MANIFEST_DIR")),
         &gongkai::audit::AuditOptions {
             year: None,
-            output: audit.clone(),
+            output: Some(audit.clone()),
         },
     )
     .unwrap();
