@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Poll the files instead of relying on OS events (network drives, WSL).
     pub poll: bool,
+    /// `--allow-missing-members`.
+    pub load: crate::load::LoadOptions,
 }
 
 /// Threads answering requests; a slow client holds one, the rest go on.
@@ -108,7 +110,7 @@ impl Server {
     ) -> Result<(Server, Preview, Outcome)> {
         let (tx, changes) = std::sync::mpsc::channel();
         let watcher = watch::Watcher::new(root, options.poll, tx)?;
-        let mut preview = Preview::new(root, format);
+        let mut preview = Preview::new(root, format).with_load_options(options.load);
         let outcome = preview.rebuild(&[]);
         let shared = Arc::new(Shared {
             snapshot: RwLock::new(preview.snapshot.clone()),

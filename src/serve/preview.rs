@@ -210,6 +210,12 @@ impl Preview {
         }
     }
 
+    /// Loads with `options` (`--allow-missing-members`).
+    pub fn with_load_options(mut self, options: crate::load::LoadOptions) -> Self {
+        self.loads.options = options;
+        self
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
