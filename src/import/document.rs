@@ -267,7 +267,22 @@ fn label_matches(printed: &str, def: &RowDef) -> bool {
 /// either bracket form).
 fn heading_matches(printed: &str, official: &str) -> bool {
     let (p, o) = (key(printed), key(official));
-    p == o || p.replace("（万元）", "") == o.replace("（万元）", "")
+    p == o || (!p.is_empty() && unbracketed(&p) == unbracketed(&o))
+}
+
+/// A heading without what it says in brackets (`（万元）`, `（单位：万元）`).
+fn unbracketed(k: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in k.chars() {
+        match c {
+            '（' => depth += 1,
+            '）' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Which statistical table a grid is.
