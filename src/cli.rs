@@ -112,7 +112,7 @@ pub enum Command {
     /// Convert published reports' text (or PDF, through pdftotext) into
     /// content/AGENCY/YEAR.yaml and .md; never guesses a figure.
     Import {
-        /// Text or PDF files of published reports, or folders of them.
+        /// Published reports (text, PDF, web pages .html/.htm, Word .docx), or folders of them.
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// The agency's slug: its folder under content/.

@@ -101,10 +101,7 @@ fn read_member(root: &Path, config: &MemberConfig, site: &Site) -> Result<Member
                 )));
             }
             Err(e) => {
-                return Err(Failure::Unreachable(format!(
-                    "cannot read {}: {e}",
-                    path.display()
-                )));
+                return Err(Failure::Unreachable(format!("cannot read it: {e}")));
             }
         }
     };

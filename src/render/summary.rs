@@ -16,7 +16,7 @@ use serde::ser::SerializeMap;
 
 use super::context::{SiteContext, area_sum};
 use crate::aggregate::{self, Aggregate};
-use crate::indicators::{self, Key, Terms};
+use crate::indicators::{Indicators, Key, Terms};
 use crate::model::layout::{Format, Role};
 use crate::model::{Agency, Number, Report, Row};
 
@@ -163,9 +163,9 @@ fn counts(
 /// never reports a rate over part of its area as the whole's.
 fn indicator_terms(
     ctx: &SiteContext,
+    found: &Indicators,
     reports: &[&Report],
-    year: i32,
-    category: Option<&str>,
+    (year, category): (i32, Option<&str>),
 ) -> Option<IndicatorTerms> {
     let mut sums = [(Number::ZERO, Number::ZERO, 0usize, 0usize); 6];
     for y in ctx.site.members.iter().filter_map(|m| m.years.get(&year)) {
@@ -186,8 +186,11 @@ fn indicator_terms(
         }
     }
     for report in reports {
-        let terms = indicators::terms_of_report(report, indicators::previous(ctx.site, report));
-        for (sum, terms) in sums.iter_mut().zip(terms) {
+        // Every non-draft report of a known agency has its row.
+        let Some(row) = found.row(&report.agency, report.year) else {
+            continue;
+        };
+        for (sum, terms) in sums.iter_mut().zip(row.terms) {
             match terms {
                 Terms::Of(n, d) => {
                     sum.0 = sum.0.checked_add(n)?;
@@ -243,7 +246,7 @@ fn sums(
         indicators: ctx
             .indicators
             .as_ref()
-            .and_then(|_| indicator_terms(ctx, reports, year, category)),
+            .and_then(|found| indicator_terms(ctx, found, reports, (year, category))),
     }
 }
 
