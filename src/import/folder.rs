@@ -43,15 +43,23 @@ pub struct Planned {
     pub shown: String,
     /// `text`, `PDF`, …
     pub format: &'static str,
-    /// Refused before any table is read: unreadable, no title, the same
-    /// agency and year as another file.
+    /// Refused before any table is read: unreadable, no title.
     pub assigned: Result<Assigned>,
+    /// Refused for the same agency and year as another file.
+    pub twice: Option<Error>,
 }
 
 impl Planned {
     /// The plan's line: `2021/jiaoyu.txt → 卫滨区教育局 2021: new agency content/jiaoyuju`.
     pub fn describe(&self) -> String {
         match &self.assigned {
+            Ok(a) if self.twice.is_some() => format!(
+                "{} → {} {}: refused: {}",
+                self.shown,
+                a.name,
+                a.year,
+                self.twice.as_ref().map(reason).unwrap_or_default()
+            ),
             Ok(a) => {
                 let how = match a.matched {
                     Match::Name => "agency",
@@ -233,6 +241,7 @@ pub fn plan(
             file,
             shown,
             assigned,
+            twice: None,
         });
     }
 
@@ -258,11 +267,11 @@ pub fn plan(
         };
         if let Some((name, year, all)) = twice {
             let others: Vec<&String> = all.iter().filter(|s| **s != p.shown).collect();
-            p.assigned = Err(Error::Import {
+            p.twice = Some(Error::Import {
                 file: p.file.clone(),
                 line: None,
                 message: format!(
-                    "{name}'s {year} report is also {}: remove the one that is not the report, or import it alone with --agency",
+                    "{name} {year} is also in {}: keep one (or import it alone with --agency)",
                     others
                         .iter()
                         .map(|s| s.as_str())
@@ -275,8 +284,9 @@ pub fn plan(
     // The order of the import: agency by agency, each in year order.
     planned.sort_by(|a, b| {
         let key = |p: &Planned| match &p.assigned {
-            Ok(a) => (0, a.slug.clone(), a.year),
-            Err(_) => (1, String::new(), 0),
+            Ok(a) if p.twice.is_none() => (0, a.slug.clone(), a.year),
+            Ok(a) => (1, a.slug.clone(), a.year),
+            Err(_) => (2, String::new(), 0),
         };
         key(a).cmp(&key(b)).then_with(|| a.shown.cmp(&b.shown))
     });
@@ -362,8 +372,8 @@ pub fn run(
     let mut refused = Vec::new();
     for p in planned {
         match &p.assigned {
-            Ok(a) => groups.entry(a.slug.clone()).or_default().push(p),
-            Err(_) => refused.push(p),
+            Ok(a) if p.twice.is_none() => groups.entry(a.slug.clone()).or_default().push(p),
+            _ => refused.push(p),
         }
     }
     for (slug, group) in groups {
@@ -410,12 +420,22 @@ pub fn run(
         }
     }
     for p in refused {
-        let Err(e) = p.assigned else { continue };
+        let (e, assigned) = match (p.twice, p.assigned) {
+            (Some(e), Ok(a)) => (e, Some(a)),
+            (_, Err(e)) => (e, None),
+            (None, Ok(_)) => continue,
+        };
         let row = Row {
             shown: p.shown.clone(),
-            agency: String::new(),
-            slug: String::new(),
-            year: None,
+            agency: assigned
+                .as_ref()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            slug: assigned
+                .as_ref()
+                .map(|a| a.slug.clone())
+                .unwrap_or_default(),
+            year: assigned.as_ref().map(|a| a.year),
             format: p.format,
             counts: None,
             status: Status::Refused(reason(&e)),

@@ -41,9 +41,12 @@ pub fn pinyin(text: &str) -> String {
 }
 
 /// The district's own name: from the site's title when it starts with one
-/// (卫滨区政府信息公开工作年度报告 → 卫滨区), else the longest start that
-/// all the agencies' names share, cut after its last 区/县/市/旗 (卫滨区教育局
-/// and 卫滨区中同街街道办事处 → 卫滨区). `None` when neither gives one.
+/// (卫滨区政府信息公开工作年度报告 → 卫滨区), else the start ending in
+/// 区/县/市/旗 that most of the agencies' names share, the longer on a tie
+/// (新乡市卫滨区教育局 and 新乡市卫滨区人民政府 → 新乡市卫滨区; a stray
+/// 示例街道办事处 does not spoil it). One name's own start counts only when
+/// it is the only name; else a start must be shared. `None` when nothing
+/// is.
 pub fn district(site_title: &str, names: &[&str]) -> Option<String> {
     if let Some(at) = site_title.find("政府信息公开") {
         let mut head = site_title[..at].trim();
@@ -52,21 +55,23 @@ pub fn district(site_title: &str, names: &[&str]) -> Option<String> {
             return Some(head.to_string());
         }
     }
-    let first = names.first()?;
-    let mut common = first.chars().count();
-    for n in &names[1..] {
-        common = common.min(
-            first
-                .chars()
-                .zip(n.chars())
-                .take_while(|(a, b)| a == b)
-                .count(),
-        );
+    let mut count: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for n in names {
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, c) in n.char_indices() {
+            let end = i + c.len_utf8();
+            // A start that is the whole name is no district of it.
+            if DIVISION_ENDS.contains(&c) && end < n.len() && seen.insert(&n[..end]) {
+                *count.entry(&n[..end]).or_default() += 1;
+            }
+        }
     }
-    let prefix: String = first.chars().take(common).collect();
-    let end = prefix.rfind(DIVISION_ENDS)?;
-    let cut = end + prefix[end..].chars().next().map_or(0, char::len_utf8);
-    Some(prefix[..cut].to_string())
+    let needed = if names.len() == 1 { 1 } else { 2 };
+    count
+        .into_iter()
+        .filter(|(_, k)| *k >= needed)
+        .max_by_key(|(p, k)| (*k, p.len()))
+        .map(|(p, _)| p.to_string())
 }
 
 /// The part of `name` a slug is made from: after the district's name when
@@ -138,6 +143,20 @@ mod tests {
             Some("新乡市卫滨区")
         );
         assert_eq!(district("", &["教育局", "公安局"]), None);
+        assert_eq!(
+            district(
+                "",
+                &[
+                    "示例街道办事处",
+                    "示范区教育局",
+                    "示范区测试局",
+                    "示范区市场监督管理局"
+                ]
+            )
+            .as_deref(),
+            Some("示范区")
+        );
+        assert_eq!(district("", &["卫滨区教育局"]).as_deref(), Some("卫滨区"));
         assert_eq!(district("", &[]), None);
     }
 

@@ -487,7 +487,7 @@ fn glued_hybrid_with_one_other_row() {
 // import back to the same numbers.
 
 #[derive(Clone, Copy, Debug)]
-enum Render {
+pub(crate) enum Render {
     Rows,
     Tabs,
     Pipes,
@@ -516,7 +516,7 @@ fn line(shape: Render, label: &str, cells: &[String]) -> String {
 }
 
 /// The report as its published text would look in `shape`.
-fn render(report: &gongkai::Report, name: &str, shape: Render) -> String {
+pub(crate) fn render(report: &gongkai::Report, name: &str, shape: Render) -> String {
     let mut t = format!("{name}\n{} 年政府信息公开工作\n年度报告\n\n", report.year);
     t.push_str("本报告根据《中华人民共和国政府信息公开条例》编制。\n\n一、总体情况\n（一）主动公开\n本机关坚持以公开为常态。\n- 1 -\n\x0c二、主动公开政府信息情况\n");
     for row in report.active.iter() {
@@ -1124,7 +1124,7 @@ fn a_file_that_is_not_utf8_is_named_with_its_line() {
 /// A minimal PDF of `text`: one line of text per line, a new page at each
 /// form feed; characters as 2-byte CIDs (Identity-H) with a ToUnicode map,
 /// so pdftotext gives the text back without any font installed.
-fn pdf_of(text: &str) -> Vec<u8> {
+pub(crate) fn pdf_of(text: &str) -> Vec<u8> {
     let pages: Vec<&str> = text.split('\x0c').collect();
     let n = pages.len();
     // Objects: 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor,
