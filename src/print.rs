@@ -82,6 +82,21 @@ pub fn serve(
 /// `import`: the library reads, plans, writes (or shows) and checks each
 /// file; this prints what became of each. Exit 1 when any file was refused
 /// or its result has errors.
+/// What the reader of an imported file should know, on stderr: notes on
+/// its cells, the rules its published figures break, a new agency's
+/// category.
+fn import_notes(name: &str, done: &gongkai::import::Done) {
+    for note in &done.imported.notes {
+        eprintln!("note: {name}: {note}");
+    }
+    for b in &done.imported.broken {
+        eprintln!("warning: {name}: as published: {b}");
+    }
+    if let Some(n) = &done.plan.category_note {
+        eprintln!("note: {n}");
+    }
+}
+
 pub fn import(
     root: &std::path::Path,
     request: &gongkai::import::Request,
@@ -96,15 +111,7 @@ pub fn import(
             }
         };
         let imported = &done.imported;
-        for note in &imported.notes {
-            eprintln!("note: {name}: {note}");
-        }
-        for b in &imported.broken {
-            eprintln!("warning: {name}: as published: {b}");
-        }
-        if let Some(n) = &done.plan.category_note {
-            eprintln!("note: {n}");
-        }
+        import_notes(&name, done);
         println!("{name}: {}", imported.summary());
         if imported.as_published() {
             println!(
@@ -203,16 +210,7 @@ pub fn import_folder(
             match &outcome.result {
                 Err(e) => console::error(e),
                 Ok(done) => {
-                    let imported = &done.imported;
-                    for note in &imported.notes {
-                        eprintln!("note: {name}: {note}");
-                    }
-                    for b in &imported.broken {
-                        eprintln!("warning: {name}: as published: {b}");
-                    }
-                    if let Some(n) = &done.plan.category_note {
-                        eprintln!("note: {n}");
-                    }
+                    import_notes(&name, done);
                     console::diagnostics(&done.checked);
                 }
             }

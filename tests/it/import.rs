@@ -999,27 +999,28 @@ fn cli_dry_run_prints_and_writes_nothing() {
     assert!(!root.join("content/zhongtongjie").exists());
 }
 
+/// The 2021 report of `rows_2022.txt`'s agency: what it carries forward is
+/// what 2022 carried over (X1).
+pub(crate) fn rows_2021() -> String {
+    fixture("rows_2022.txt")
+        .replace("2022年政府", "2021年政府")
+        .replace(
+            "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1",
+            "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        )
+        .replace(
+            "一、本年新收政府信息公开申请数量 ５ １ ０ ０ ０ ０ ６",
+            "一、本年新收政府信息公开申请数量 6 1 0 0 0 0 7",
+        )
+}
+
 #[test]
 fn cli_imports_a_folder_of_years() {
     let (dir, root) = new_site();
     let folder = dir.path().join("reports");
     std::fs::create_dir(&folder).unwrap();
-    let text = fixture("rows_2022.txt");
-    std::fs::write(folder.join("2022.txt"), &text).unwrap();
-    // The year before: what it carried forward is what 2022 carried over (X1).
-    std::fs::write(
-        folder.join("2021.txt"),
-        text.replace("2022年政府", "2021年政府")
-            .replace(
-                "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1",
-                "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
-            )
-            .replace(
-                "一、本年新收政府信息公开申请数量 ５ １ ０ ０ ０ ０ ６",
-                "一、本年新收政府信息公开申请数量 6 1 0 0 0 0 7",
-            ),
-    )
-    .unwrap();
+    std::fs::write(folder.join("2022.txt"), fixture("rows_2022.txt")).unwrap();
+    std::fs::write(folder.join("2021.txt"), rows_2021()).unwrap();
     std::fs::write(folder.join("notes.md"), "not a report").unwrap();
     let (code, out, err) = gongkai(
         &root,

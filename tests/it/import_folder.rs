@@ -10,23 +10,8 @@
 
 use std::path::Path;
 
-use crate::import::{Render, fixture, gongkai, pdf_of, render};
+use crate::import::{Render, fixture, gongkai, pdf_of, render, rows_2021};
 use crate::import_rules::glued_2023;
-
-/// The 2021 report of 示范区测试局: what it carries forward is what the
-/// 2022 fixture carried over (X1).
-fn ceshi_2021() -> String {
-    fixture("rows_2022.txt")
-        .replace("2022年政府", "2021年政府")
-        .replace(
-            "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1",
-            "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
-        )
-        .replace(
-            "一、本年新收政府信息公开申请数量 ５ １ ０ ０ ０ ０ ６",
-            "一、本年新收政府信息公开申请数量 6 1 0 0 0 0 7",
-        )
-}
 
 /// A site with two agencies before the import: 教育 (whose short name is
 /// what the reports' titles call it) and a `ceshiju` that is another
@@ -59,9 +44,9 @@ fn folder(dir: &Path, pdf: bool) -> std::path::PathBuf {
     std::fs::write(reports.join("ceshi/a.txt"), glued_2023()).unwrap();
     std::fs::write(reports.join("ceshi/b.txt"), fixture("rows_2022.txt")).unwrap();
     if pdf {
-        std::fs::write(reports.join("ceshi/old/c.pdf"), pdf_of(&ceshi_2021())).unwrap();
+        std::fs::write(reports.join("ceshi/old/c.pdf"), pdf_of(&rows_2021())).unwrap();
     } else {
-        std::fs::write(reports.join("ceshi/old/c.txt"), ceshi_2021()).unwrap();
+        std::fs::write(reports.join("ceshi/old/c.txt"), rows_2021()).unwrap();
     }
     let generated = dir.join("generated");
     gongkai::generate::generate(
@@ -298,7 +283,7 @@ fn the_same_agency_and_year_twice_refuses_both() {
     let root = site(dir.path());
     let reports = dir.path().join("reports");
     std::fs::create_dir(&reports).unwrap();
-    std::fs::write(reports.join("2021.txt"), ceshi_2021()).unwrap();
+    std::fs::write(reports.join("2021.txt"), rows_2021()).unwrap();
     std::fs::write(reports.join("2022.txt"), fixture("rows_2022.txt")).unwrap();
     std::fs::write(reports.join("2022-copy.txt"), fixture("rows_2022.txt")).unwrap();
     let (code, out, err) = gongkai(&root, &["import", reports.to_str().unwrap()]);
