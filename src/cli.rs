@@ -101,7 +101,7 @@ pub enum Command {
     /// Convert published reports' text (or PDF, through pdftotext) into
     /// content/AGENCY/YEAR.yaml and .md; never guesses a figure.
     Import {
-        /// Text or PDF files of published reports, or folders of them.
+        /// Published reports (text, PDF, web pages .html/.htm, Word .docx), or folders of them.
         /// Without --agency, folders are searched to the bottom and each
         /// file's agency is found from its title (a whole district at once).
         #[arg(required = true)]

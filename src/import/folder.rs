@@ -41,7 +41,7 @@ pub struct Planned {
     pub file: PathBuf,
     /// The file as the table shows it: relative to the folder given.
     pub shown: String,
-    /// `text`, `PDF`, …
+    /// `text`, `PDF`, `web page`, `Word`: as [`super::SourceFormat`] names it.
     pub format: &'static str,
     /// Refused before any table is read: unreadable, no title.
     pub assigned: Result<Assigned>,
@@ -76,25 +76,6 @@ impl Planned {
     }
 }
 
-/// The format a file is read as, by its extension: the name the table
-/// shows.
-pub fn format_of(path: &Path) -> &'static str {
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "pdf" => "PDF",
-        _ => "text",
-    }
-}
-
-/// Whether a file found in a folder is a report to import.
-fn is_report_file(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("pdf"))
-}
-
 /// The report files under each path (a file as given; a folder's files,
 /// sub-folders too, hidden ones left out), each with the name the table
 /// shows, in path order.
@@ -114,7 +95,7 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
                     Error::io(&at, e.into())
                 })?;
                 let f = entry.path();
-                if entry.file_type().is_file() && is_report_file(f) {
+                if entry.file_type().is_file() && super::is_report_file(f) {
                     let shown = f.strip_prefix(p).unwrap_or(f).display().to_string();
                     out.push((f.to_path_buf(), shown));
                 }
@@ -237,7 +218,7 @@ pub fn plan(
             })
         });
         planned.push(Planned {
-            format: format_of(&file),
+            format: super::SourceFormat::of(&file).label(),
             file,
             shown,
             assigned,

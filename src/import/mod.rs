@@ -13,7 +13,10 @@
 //! [`prose`] (title, dates, headings, Markdown), [`write`] (the files).
 
 mod decide;
+mod document;
+mod docx;
 pub mod folder;
+mod html;
 mod prose;
 mod run;
 mod slug;
@@ -22,7 +25,10 @@ pub mod tables;
 mod text;
 mod write;
 
-pub use run::{Done, FileOutcome, Options, Plan, Request, file_text, run};
+pub use run::{
+    Done, FileOutcome, Options, Plan, Request, Source, SourceFormat, file_text, is_report_file,
+    read_source, run,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +57,9 @@ pub struct Imported {
     pub notes: Vec<String>,
     /// R1–R6 as the published figures break them (X1 is added by `plan`).
     pub broken: Vec<String>,
+    /// The file's format: a web page's or Word file's tables are read cell
+    /// by cell, whatever shape their text takes.
+    pub read_from: SourceFormat,
 }
 
 impl Imported {
@@ -97,6 +106,16 @@ impl Imported {
         None
     }
 
+    /// How the tables were read: the text's shape, or a page's or Word
+    /// file's table cells.
+    pub fn layout(&self) -> &'static str {
+        match self.read_from {
+            SourceFormat::Html => "web page tables, cells placed by their labels",
+            SourceFormat::Word => "Word tables, cells placed by their labels",
+            _ => self.tables.shape.describe(),
+        }
+    }
+
     /// `<year>.yaml` (`source` is named in its first comment).
     pub fn yaml(&self, source: &str) -> String {
         write::report_yaml(self, source)
@@ -107,7 +126,7 @@ impl Imported {
         format!(
             "format {} ({}); {} cells read, {} uncertain, {} blank, {} rule(s) broken",
             self.format_label(),
-            self.tables.shape.describe(),
+            self.layout(),
             self.cells_read(),
             self.uncertain(),
             self.blanks(),
@@ -368,6 +387,7 @@ pub fn read_text_in(
         headings,
         notes,
         broken: Vec::new(),
+        read_from: SourceFormat::Text,
     };
     imported.notes.splice(0..0, cell_notes(&imported));
     imported.broken = rules::arithmetic(&imported.to_report(PathBuf::new()))

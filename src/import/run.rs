@@ -24,12 +24,127 @@ fn too_large(path: &Path, size: u64) -> Error {
     }
 }
 
-/// The text of a file: `.pdf` through pdftotext, anything else as UTF-8.
+/// The formats `import` reads, told by the file's extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// `.txt` and anything not named below: UTF-8 text.
+    Text,
+    /// `.pdf`, through pdftotext.
+    Pdf,
+    /// `.html` / `.htm`: a web page as saved from the portal.
+    Html,
+    /// `.docx`.
+    Word,
+    /// `.doc` / `.wps`: refused with the command that converts them.
+    LegacyWord,
+}
+
+impl SourceFormat {
+    pub fn of(path: &Path) -> SourceFormat {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        match ext.as_str() {
+            "pdf" => SourceFormat::Pdf,
+            "html" | "htm" | "xhtml" | "shtml" => SourceFormat::Html,
+            "docx" => SourceFormat::Word,
+            "doc" | "wps" => SourceFormat::LegacyWord,
+            _ => SourceFormat::Text,
+        }
+    }
+
+    /// How the format is named in summaries.
+    pub fn label(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "text",
+            SourceFormat::Pdf => "PDF",
+            SourceFormat::Html => "web page",
+            SourceFormat::Word => "Word",
+            SourceFormat::LegacyWord => "old Word/WPS",
+        }
+    }
+}
+
+/// Whether a file in a folder is one `import` reads (or refuses by name).
+pub fn is_report_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| {
+        ["txt", "pdf", "html", "htm", "docx", "doc", "wps"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
+
+/// A file as the importer reads it: its text (a web page's or a Word
+/// file's tables written with every cell placed by its labels), its
+/// format, and what the reader should know about the reading.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub text: String,
+    pub format: SourceFormat,
+    pub notes: Vec<String>,
+}
+
+/// Web pages and Word files may hold images and scripts: a larger limit
+/// than the text's.
+const MAX_DOCUMENT_BYTES: u64 = 32 << 20;
+
+/// Reads any file `import` takes: the one place formats are told apart.
+pub fn read_source(path: &Path) -> Result<Source> {
+    let format = SourceFormat::of(path);
+    let (text, notes) = match format {
+        SourceFormat::LegacyWord => return Err(super::docx::refuse_legacy(path)),
+        SourceFormat::Html => {
+            let size = std::fs::metadata(path)
+                .map_err(|e| Error::io(path, e))?
+                .len();
+            if size > MAX_DOCUMENT_BYTES {
+                return Err(Error::Import {
+                    file: path.to_path_buf(),
+                    line: None,
+                    message: format!(
+                        "the page is {size} bytes; a report's page is at most {MAX_DOCUMENT_BYTES} bytes: is it the right file?"
+                    ),
+                });
+            }
+            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+            let decoded = super::html::decode(&bytes);
+            let mut notes = vec![format!("the page is read as {}", decoded.encoding)];
+            if decoded.malformed {
+                notes.push(format!(
+                    "some bytes are not valid {}: replaced by �; check the text",
+                    decoded.encoding
+                ));
+            }
+            let read = super::html::read(&decoded.text).ok_or_else(|| Error::Import {
+                file: path.to_path_buf(),
+                line: None,
+                message: "the page is not a 政府信息公开工作年度报告: no part of it holds the headings of the three tables (主动公开政府信息情况, 收到和处理政府信息公开申请情况, 行政复议、行政诉讼情况)".to_string(),
+            })?;
+            notes.extend(read.notes);
+            (super::document::to_text(&read.document, path)?, notes)
+        }
+        SourceFormat::Word => {
+            let doc = super::docx::read(path)?;
+            (super::document::to_text(&doc, path)?, Vec::new())
+        }
+        SourceFormat::Pdf | SourceFormat::Text => (plain_text(path)?, Vec::new()),
+    };
+    Ok(Source {
+        text,
+        format,
+        notes,
+    })
+}
+
+/// The text the importer reads from any file it takes (see [`read_source`]).
 pub fn file_text(path: &Path) -> Result<String> {
-    let is_pdf = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
-    if is_pdf {
+    read_source(path).map(|s| s.text)
+}
+
+/// The text of a text file, or of a PDF through pdftotext.
+fn plain_text(path: &Path) -> Result<String> {
+    if SourceFormat::of(path) == SourceFormat::Pdf {
         let out = std::process::Command::new("pdftotext")
             .arg("-enc")
             .arg("UTF-8")
@@ -82,7 +197,8 @@ pub fn file_text(path: &Path) -> Result<String> {
     })
 }
 
-/// The files to import: each FILE, and the `.txt`/`.pdf` files of each folder.
+/// The files to import: each FILE, and the report files of each folder
+/// (text, PDF, web pages, Word files; `.doc`/`.wps` to be refused by name).
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
@@ -90,12 +206,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             let mut found: Vec<PathBuf> = std::fs::read_dir(p)
                 .map_err(|e| Error::io(p, e))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| {
-                    f.is_file()
-                        && f.extension().is_some_and(|e| {
-                            e.eq_ignore_ascii_case("txt") || e.eq_ignore_ascii_case("pdf")
-                        })
-                })
+                .filter(|f| f.is_file() && is_report_file(f))
                 .collect();
             found.sort();
             out.extend(found);
@@ -317,11 +428,11 @@ pub fn run(
             message: "site.toml cannot be read; run `gongkai check`".to_string(),
         })?;
     // Each file's text and year first: the files go in year order.
-    let mut texts: Vec<(PathBuf, Result<(String, i32)>)> = files
+    let mut texts: Vec<(PathBuf, Result<(Source, i32)>)> = files
         .into_iter()
         .map(|f| {
-            let read = file_text(&f).and_then(|t| {
-                let y = year_of(&t, &f, request.year)?;
+            let read = read_source(&f).and_then(|t| {
+                let y = year_of(&t.text, &f, request.year)?;
                 Ok((t, y))
             });
             (f, read)
@@ -331,7 +442,8 @@ pub fn run(
     let mut years = std::collections::BTreeMap::new();
     let mut out = Vec::new();
     for (file, read) in texts {
-        let result = read.and_then(|(text, year)| {
+        let result = read.and_then(|(source, year)| {
+            let text = source.text;
             if let Some(other) = years.insert(year, file.display().to_string()) {
                 return Err(Error::Import {
                     file: file.clone(),
@@ -342,6 +454,8 @@ pub fn run(
             let previous = site.report(&options.agency, year - 1).filter(|p| !p.draft);
             let cx = Context { previous };
             let mut imported = read_text_in(&text, &file, request.year, &given, &cx)?;
+            imported.read_from = source.format;
+            imported.notes.splice(0..0, source.notes);
             let plan = plan(work, &site, &mut imported, &file, options)?;
             write(work, &plan)?;
             let changed: Vec<PathBuf> = plan.files.iter().map(|(p, _)| work.join(p)).collect();

@@ -851,7 +851,7 @@ pub(crate) fn gongkai(root: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 /// A new site (`init`) in a temp folder: the folder and the site's root.
-fn new_site() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn new_site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     let (code, _, err) = gongkai(dir.path(), &["init", site.to_str().unwrap()]);

@@ -1,5 +1,6 @@
 //! `gongkai import FOLDER` without `--agency`: a district's reports of
-//! three agencies over three years in one folder (sub-folders too). Each
+//! three agencies over three years in one folder (sub-folders too; text,
+//! PDF, a web page, a Word file). Each
 //! file's agency comes from its title — an existing agency matched by its
 //! short name, new ones with pinyin slugs after the district's name, one
 //! numbered on a clash —, each agency's files go in year order (2023's
@@ -11,6 +12,7 @@
 use std::path::Path;
 
 use crate::import::{Render, fixture, gongkai, pdf_of, render, rows_2021};
+use crate::import_formats::{docx, html_page, pingtan_2023, web_2019};
 use crate::import_rules::glued_2023;
 
 /// A site with two agencies before the import: 教育 (whose short name is
@@ -76,6 +78,13 @@ fn folder(dir: &Path, pdf: bool) -> std::path::PathBuf {
         .unwrap();
     }
     std::fs::remove_dir_all(&generated).unwrap();
+    // A page saved from a portal and a Word file: two more agencies.
+    std::fs::write(
+        reports.join("others/pingtan-2023.html"),
+        html_page(&pingtan_2023(), "utf-8", true),
+    )
+    .unwrap();
+    std::fs::write(reports.join("others/shuyang-2019.docx"), docx(&web_2019())).unwrap();
     std::fs::write(
         reports.join("others/minutes.txt"),
         "示范区测试局会议纪要\n\n一、会议议题\n研究部署政务公开工作。\n",
@@ -85,13 +94,15 @@ fn folder(dir: &Path, pdf: bool) -> std::path::PathBuf {
     reports
 }
 
-const PLAN: &str = "plan (10 file(s); dry run: nothing is written):
+const PLAN: &str = "plan (12 file(s); dry run: nothing is written):
   ceshi/old/c.txt → 示范区测试局 2021: new agency content/ceshiju-2
   ceshi/b.txt → 示范区测试局 2022: new agency content/ceshiju-2
   ceshi/a.txt → 示范区测试局 2023: new agency content/ceshiju-2
   others/jy-2021.txt → 示范区教育局 2021: agency (by its short name) content/jiaoyu
   others/jy-2022.txt → 示范区教育局 2022: agency (by its short name) content/jiaoyu
   others/jy-2023.txt → 示范区教育局 2023: agency (by its short name) content/jiaoyu
+  others/pingtan-2023.html → 平潭综合实验区 2023: new agency content/pingtanzongheshiyanqu
+  others/shuyang-2019.docx → 沭阳县示范局 2019: new agency content/shuyangxianshifanju
   others/wjw-2021.txt → 示范区卫生健康委员会 2021: new agency content/weishengjiankangweiyuanhui
   others/wjw-2022.txt → 示范区卫生健康委员会 2022: new agency content/weishengjiankangweiyuanhui
   others/wjw-2023.txt → 示范区卫生健康委员会 2023: new agency content/weishengjiankangweiyuanhui
@@ -159,6 +170,17 @@ fn a_district_folder_is_imported_agency_by_agency_in_year_order() {
         agency("ceshiju"),
         "name: 某县测试局\ncategory: department\n"
     );
+    assert!(
+        agency("pingtanzongheshiyanqu").starts_with("name: 平潭综合实验区\ncategory: government\n")
+    );
+    assert!(
+        agency("shuyangxianshifanju").starts_with("name: 沭阳县示范局\ncategory: department\n")
+    );
+    assert!(
+        root.join("content/pingtanzongheshiyanqu/2023.yaml")
+            .exists()
+    );
+    assert!(root.join("content/shuyangxianshifanju/2019.yaml").exists());
     for slug in ["ceshiju-2", "jiaoyu", "weishengjiankangweiyuanhui"] {
         for year in 2021..=2023 {
             assert!(root.join(format!("content/{slug}/{year}.yaml")).exists());
@@ -169,83 +191,26 @@ fn a_district_folder_is_imported_agency_by_agency_in_year_order() {
     assert_eq!(code, 0, "{out}\n{err}");
 }
 
-/// The summary table of the folder, each file's result `done`.
+/// The summary table of the folder, each file's result `done` (`@`), the
+/// last line's verb `last`.
 fn table(done: &str, last: &str) -> String {
-    let head = "file                 agency                slug                        year  format  cells  uncertain  blank  broken  result\n";
-    let rows = [
-        (
-            "ceshi/old/c.txt    ",
-            "示范区测试局        ",
-            "ceshiju-2                 ",
-            2021,
-            1,
-        ),
-        (
-            "ceshi/b.txt        ",
-            "示范区测试局        ",
-            "ceshiju-2                 ",
-            2022,
-            1,
-        ),
-        (
-            "ceshi/a.txt        ",
-            "示范区测试局        ",
-            "ceshiju-2                 ",
-            2023,
-            3,
-        ),
-        (
-            "others/jy-2021.txt ",
-            "示范区教育局        ",
-            "jiaoyu                    ",
-            2021,
-            0,
-        ),
-        (
-            "others/jy-2022.txt ",
-            "示范区教育局        ",
-            "jiaoyu                    ",
-            2022,
-            0,
-        ),
-        (
-            "others/jy-2023.txt ",
-            "示范区教育局        ",
-            "jiaoyu                    ",
-            2023,
-            0,
-        ),
-        (
-            "others/wjw-2021.txt",
-            "示范区卫生健康委员会",
-            "weishengjiankangweiyuanhui",
-            2021,
-            0,
-        ),
-        (
-            "others/wjw-2022.txt",
-            "示范区卫生健康委员会",
-            "weishengjiankangweiyuanhui",
-            2022,
-            0,
-        ),
-        (
-            "others/wjw-2023.txt",
-            "示范区卫生健康委员会",
-            "weishengjiankangweiyuanhui",
-            2023,
-            0,
-        ),
-    ];
-    let mut t = head.to_string();
-    for (file, agency, slug, year, uncertain) in rows {
-        t.push_str(&format!(
-            "{file}  {agency}  {slug}  {year}  text      200          {uncertain}      0       0  {done}\n"
-        ));
-    }
-    t.push_str("others/minutes.txt                                                           text                                     refused: section 二、主动公开政府信息情况 is not found (a heading with the words 主动公开政府信息情况, whatever its numbering); the…\n");
-    t.push_str(&format!("{last} 9 of 10 file(s); 1 refused\n"));
-    t
+    "file                      agency                slug                        year  format    cells  uncertain  blank  broken  result
+ceshi/old/c.txt           示范区测试局          ceshiju-2                   2021  text        200          1      0       0  @
+ceshi/b.txt               示范区测试局          ceshiju-2                   2022  text        200          1      0       0  @
+ceshi/a.txt               示范区测试局          ceshiju-2                   2023  text        200          3      0       0  @
+others/jy-2021.txt        示范区教育局          jiaoyu                      2021  text        200          0      0       0  @
+others/jy-2022.txt        示范区教育局          jiaoyu                      2022  text        200          0      0       0  @
+others/jy-2023.txt        示范区教育局          jiaoyu                      2023  text        200          0      0       0  @
+others/pingtan-2023.html  平潭综合实验区        pingtanzongheshiyanqu       2023  web page    200          0      0       0  @
+others/shuyang-2019.docx  沭阳县示范局          shuyangxianshifanju         2019  Word        198          0    119       0  @
+others/wjw-2021.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2021  text        200          0      0       0  @
+others/wjw-2022.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2022  text        200          0      0       0  @
+others/wjw-2023.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2023  text        200          0      0       0  @
+others/minutes.txt                                                                text                                       refused: section 二、主动公开政府信息情况 is not found (a heading with the words 主动公开政府信息情况, whatever its numbering); the…
+LAST 11 of 12 file(s); 1 refused
+"
+    .replace('@', done)
+    .replace("LAST", last)
 }
 
 /// The same district with the 2021 report of 示范区测试局 as a PDF: the
@@ -266,8 +231,8 @@ fn a_district_folder_mixing_text_and_pdf() {
     let (code, out, err) = gongkai(&root, &["import", reports.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}\n{err}");
     let expected = table("written", "imported").replace(
-        "ceshi/old/c.txt      示范区测试局          ceshiju-2                   2021  text  ",
-        "ceshi/old/c.pdf      示范区测试局          ceshiju-2                   2021  PDF   ",
+        "ceshi/old/c.txt           示范区测试局          ceshiju-2                   2021  text    ",
+        "ceshi/old/c.pdf           示范区测试局          ceshiju-2                   2021  PDF     ",
     );
     assert_eq!(out, expected);
     let (code, out, err) = gongkai(&root, &["check"]);

@@ -18,6 +18,7 @@ mod golden;
 mod hostile;
 mod import;
 mod import_folder;
+mod import_formats;
 mod import_rules;
 mod incremental;
 mod roundtrip;
