@@ -128,6 +128,9 @@ mod tests {
         assert_eq!(pinyin("中同街街道办事处"), "zhongtongjiejiedaobanshichu");
         assert_eq!(pinyin("12345热线"), "12345rexian");
         assert_eq!(pinyin("（筹）"), "chou");
+        // Polyphones: one reading per character, the most common one.
+        assert_eq!(pinyin("银行"), "yinxing");
+        assert_eq!(pinyin("重庆"), "zhongqing");
     }
 
     #[test]
