@@ -38,7 +38,7 @@ fn span(t: &str, rows: usize, cols: usize) -> C {
 type Layout = Vec<Vec<C>>;
 
 /// A report as the test knows it: every cell as printed.
-struct Spec {
+pub(crate) struct Spec {
     title: &'static str,
     format: Format,
     /// 二, rows in the official order, cells as printed.
@@ -60,7 +60,7 @@ fn value(printed: &str) -> Option<Number> {
     }
 }
 
-fn pingtan_2023() -> Spec {
+pub(crate) fn pingtan_2023() -> Spec {
     let z = ["0"; 7];
     Spec {
         title: "平潭综合实验区2023年度政府信息公开工作年度报告",
@@ -106,7 +106,7 @@ fn pingtan_2023() -> Spec {
     }
 }
 
-fn web_2019() -> Spec {
+pub(crate) fn web_2019() -> Spec {
     // Blank cells printed four ways: empty, &nbsp;, a dash, a slash.
     let zero = ["0", "", "&nbsp;", "—", "/", "", "0"];
     Spec {
@@ -323,7 +323,7 @@ const PROSE: [(&str, &str); 6] = [
 /// A whole portal page: head with a PubDate meta (when `pub_meta`), the
 /// portal's navigation, an info table with 索引号, the article in
 /// TRS-style wrappers, a footer.
-fn html_page(s: &Spec, charset: &str, pub_meta: bool) -> String {
+pub(crate) fn html_page(s: &Spec, charset: &str, pub_meta: bool) -> String {
     let tables = [
         html_table(&active_layout(s)),
         html_table(&requests_layout(s)),
@@ -410,7 +410,7 @@ fn w_table(layout: &Layout) -> String {
 
 /// A `.docx` of the report: the zip a word processor writes, reduced to
 /// the parts a reader needs.
-fn docx(s: &Spec) -> Vec<u8> {
+pub(crate) fn docx(s: &Spec) -> Vec<u8> {
     let tables = [
         w_table(&active_layout(s)),
         w_table(&requests_layout(s)),
