@@ -710,3 +710,58 @@ fn pages_that_are_not_reports_and_old_word_files_are_refused() {
     );
     assert!(!root.join("content/a").exists());
 }
+
+#[test]
+fn a_page_whose_figures_break_a_rule_is_kept_as_published() {
+    // The cells' places are certain in a table: an inconsistent original is
+    // the agency's, imported as printed and flagged, never "corrected".
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = pingtan_2023();
+    s.requests[23] = ["79", "1", "0", "0", "0", "0", "80"];
+    let path = write(
+        dir.path(),
+        "broken.html",
+        html_page(&s, "utf-8", true).as_bytes(),
+    );
+    let r = read(&path);
+    assert_eq!(assert_every_cell(&s, &r), 200);
+    assert!(r.as_published());
+    assert_eq!(r.uncertain(), 0);
+    assert!(
+        r.broken
+            .iter()
+            .any(|b| b.contains("(R1)") || b.contains("(R3)")),
+        "{:?}",
+        r.broken
+    );
+}
+
+#[test]
+fn a_folder_of_pages_and_word_files_is_imported_in_year_order() {
+    let (dir, root) = new_site();
+    let folder = dir.path().join("downloads");
+    std::fs::create_dir(&folder).unwrap();
+    // Named so that the 2023 page sorts first: the years decide the order.
+    write(
+        &folder,
+        "a.html",
+        html_page(&pingtan_2023(), "utf-8", true).as_bytes(),
+    );
+    write(&folder, "b.docx", &docx(&web_2019()));
+    write(&folder, "notes.md", b"not a report file");
+    let (code, out, err) = gongkai(
+        &root,
+        &["import", folder.to_str().unwrap(), "--agency", "mixed"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let b = out
+        .find("b.docx: format 2019")
+        .unwrap_or_else(|| panic!("{out}"));
+    let a = out
+        .find("a.html: format 2021")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(b < a, "{out}");
+    assert!(out.contains("imported 2 of 2 file(s)"), "{out}");
+    assert!(root.join("content/mixed/2019.yaml").exists());
+    assert!(root.join("content/mixed/2023.yaml").exists());
+}
