@@ -5,8 +5,10 @@
 //! is flushed to disk, and the swap itself after it, so that a power cut
 //! (not only a killed process) leaves the previous site or the whole new one.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::Sink;
 use crate::error::{Error, Result};
@@ -157,6 +159,10 @@ pub struct Staging {
     /// The output's parent and the folders above it that this build
     /// created: each one's entry in its own parent is synced with the swap.
     parents: Vec<PathBuf>,
+    /// The folders made so far inside `dir`: every page would otherwise
+    /// ask the file system to make its folder again (a failing `mkdir` and
+    /// a `stat` per file, on the render threads).
+    made: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -173,23 +179,34 @@ impl Staging {
             target,
             backup,
             parents,
+            made: Mutex::default(),
         })
     }
 
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
+        self.make_parent(&path)?;
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+    }
+
+    /// Makes the folder that will hold `path`, unless this build made it.
+    fn make_parent(&self, path: &Path) -> Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let lock = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+        if lock().contains(parent) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        lock().insert(parent.to_path_buf());
+        Ok(())
     }
 
     /// A new file in the staged folder, for writing piece by piece.
     pub fn create(&self, rel: &Path) -> Result<std::fs::File> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
+        self.make_parent(&path)?;
         std::fs::File::create(&path).map_err(|e| Error::io(&path, e))
     }
 
@@ -197,9 +214,7 @@ impl Staging {
     /// (a signed PDF can be large).
     pub fn copy(&self, rel: &Path, from: &Path) -> Result<u64> {
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
+        self.make_parent(&path)?;
         std::fs::copy(from, &path).map_err(|e| Error::io(from, e))
     }
 
@@ -218,7 +233,7 @@ impl Staging {
     /// the rename did.
     pub fn commit(self, how: &Commit) -> Result<()> {
         if how.sync {
-            sync_tree(&self.dir)?;
+            flush(&self.dir)?;
         }
         // What remains to remove: the previous site, once swapped out.
         let old = self.swap(how.swap)?;
@@ -270,15 +285,42 @@ fn missing_parents(target: &Path) -> Vec<PathBuf> {
     parents
 }
 
+/// Flushes the staged folder to disk: on Linux one `syncfs` of its file
+/// system, which writes back every file's data and every folder's entries
+/// there and waits for them (the file system's journal commit included);
+/// elsewhere each file, then each folder, one by one ([`sync_tree`]).
+///
+/// Why `syncfs`: reopening every file to `fdatasync` it cost one `open`,
+/// one flush and one `close` per file (26,000 at 10,000 reports), most of
+/// a durable build's extra time; one call flushes the same data. It also
+/// flushes whatever else is waiting on that file system, which on a
+/// publishing machine is little.
+pub fn flush(dir: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let folder = std::fs::File::open(dir).map_err(|e| Error::io(dir, e))?;
+        // SAFETY: a plain system call on a descriptor that `folder` keeps open.
+        if unsafe { libc::syncfs(folder.as_raw_fd()) } == 0 {
+            return Ok(());
+        }
+        Err(Error::io(dir, std::io::Error::last_os_error()))
+    }
+    #[cfg(not(target_os = "linux"))]
+    sync_tree(dir)
+}
+
 /// How many files are flushed at once. A flush mostly waits on the disk,
 /// and the file system commits the flushes that wait together in one
 /// journal commit, so many at once cost little more than one (measured:
 /// 20,000 files in 9.8 s one at a time, 0.2 s 64 at a time).
+#[cfg(any(not(target_os = "linux"), test))]
 const SYNC_THREADS: usize = 64;
 
 /// Flushes every file of a folder tree to disk, then every folder of it
 /// (which holds the files' names): all before the swap, so their order
 /// among themselves does not matter.
+#[cfg(any(not(target_os = "linux"), test))]
 pub fn sync_tree(root: &Path) -> Result<()> {
     let (files, dirs) = walk(root)?;
     in_parallel(&files, |path| {
@@ -296,6 +338,7 @@ fn sync_dir(dir: &Path) -> Result<()> {
 
 /// Every file and folder under `root` (links are not followed: a build
 /// writes none).
+#[cfg(any(not(target_os = "linux"), test))]
 fn walk(root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let (mut files, mut dirs) = (Vec::new(), Vec::new());
     let mut todo = vec![root.to_path_buf()];
@@ -317,6 +360,7 @@ fn walk(root: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
 /// Runs `job` on every path with [`SYNC_THREADS`] threads of its own (not
 /// rayon's, one per core: these threads wait on the disk, not the CPU);
 /// the first error is returned.
+#[cfg(any(not(target_os = "linux"), test))]
 fn in_parallel(paths: &[PathBuf], job: impl Fn(&Path) -> Result<()> + Sync) -> Result<()> {
     use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -456,6 +500,25 @@ impl Sink for Staging {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The flush used where there is no `syncfs`: every file, then every
+    /// folder of the tree, none left out.
+    #[test]
+    fn the_tree_flush_finds_every_file_and_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("t");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("x.html"), "x").unwrap();
+        std::fs::write(root.join("a/b/y.html"), "y").unwrap();
+        let (mut files, mut dirs) = walk(&root).unwrap();
+        files.sort();
+        dirs.sort();
+        assert_eq!(files, [root.join("a/b/y.html"), root.join("x.html")]);
+        assert_eq!(dirs, [root.clone(), root.join("a"), root.join("a/b")]);
+        sync_tree(&root).unwrap();
+        flush(&root).unwrap();
+        assert!(flush(&root.join("missing")).is_err());
+    }
 
     /// A target holding `old`, and a staging folder holding `new`.
     fn staged(dir: &Path) -> (PathBuf, Staging) {

@@ -47,6 +47,21 @@ pub enum Product {
     SiteSummary,
 }
 
+impl Product {
+    /// The files of a site-wide download, which depend on every report:
+    /// `serve` makes them only when one is asked for (see
+    /// [`super::site_downloads`]), not on every rebuild. Empty for the
+    /// other products.
+    pub fn downloads(&self) -> &'static [&'static str] {
+        match self {
+            Product::Tables => &["data/reports.csv", "data/reports.json"],
+            Product::Indicators => &["data/indicators.csv", "data/peers.csv"],
+            Product::SiteSummary => &["data/summary.json"],
+            _ => &[],
+        }
+    }
+}
+
 /// One page to render.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Job {

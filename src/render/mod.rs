@@ -33,7 +33,6 @@ use crate::output::Sink;
 use context::SiteContext;
 
 pub use cache::{PageCache, Pass, etag};
-pub use data::site_tables;
 pub(crate) use feeds::xml_escape;
 pub use jobs::{Job, Plan, Product};
 pub use theme::{TEMPLATES, Theme};
@@ -134,6 +133,18 @@ impl<'a> Renderer<'a> {
     pub fn search(&self) -> bool {
         self.ctx.search
     }
+}
+
+/// Every site-wide download ([`Product::downloads`]) made in memory, for
+/// `serve`, which makes them when one is first asked for: the tables of
+/// every cell, the indicator files (when the site shows indicators) and
+/// `data/summary.json`. The same bytes as `build` writes.
+pub fn site_downloads(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
+    let ctx = SiteContext::new(site, None);
+    let mut files = data::site_tables(site);
+    files.extend(ctx.indicator_files());
+    files.push((PathBuf::from("data/summary.json"), ctx.site_summary()));
+    files
 }
 
 /// The output path of a report's signed original.

@@ -16,7 +16,7 @@ use serde::ser::SerializeMap;
 
 use super::context::{SiteContext, sum};
 use crate::aggregate::{self, Aggregate};
-use crate::indicators::{self, Key, Terms};
+use crate::indicators::{Indicators, Key, Terms};
 use crate::model::layout::{Format, Role};
 use crate::model::{Agency, Number, Report, Row};
 
@@ -153,11 +153,14 @@ fn counts(
 }
 
 /// The indicators' terms summed over `reports`; `None` on overflow.
-fn indicator_terms(ctx: &SiteContext, reports: &[&Report]) -> Option<IndicatorTerms> {
+fn indicator_terms(found: &Indicators, reports: &[&Report]) -> Option<IndicatorTerms> {
     let mut sums = [(Number::ZERO, Number::ZERO, 0usize, 0usize); 6];
     for report in reports {
-        let terms = indicators::terms_of_report(report, indicators::previous(ctx.site, report));
-        for (sum, terms) in sums.iter_mut().zip(terms) {
+        // Every non-draft report of a known agency has its row.
+        let Some(row) = found.row(&report.agency, report.year) else {
+            continue;
+        };
+        for (sum, terms) in sums.iter_mut().zip(row.terms) {
             match terms {
                 Terms::Of(n, d) => {
                     sum.0 = sum.0.checked_add(n)?;
@@ -207,7 +210,7 @@ fn sums(ctx: &SiteContext, aggregate: &Aggregate, reports: &[&Report], counts: C
         indicators: ctx
             .indicators
             .as_ref()
-            .and_then(|_| indicator_terms(ctx, reports)),
+            .and_then(|found| indicator_terms(found, reports)),
     }
 }
 

@@ -13,10 +13,7 @@ use std::time::{Duration, Instant};
 use crate::aggregate::SumCache;
 use crate::load::{LoadCache, Loaded, load_cached};
 use crate::model::Site;
-use crate::render::{PageCache, Product, Renderer, Theme, etag, search, site_tables};
-
-/// The files of [`Product::Tables`].
-const TABLES: [&str; 2] = ["data/reports.csv", "data/reports.json"];
+use crate::render::{PageCache, Product, Renderer, Theme, etag, search, site_downloads};
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -25,25 +22,26 @@ pub enum Asset {
     Memory { bytes: Arc<Vec<u8>>, etag: u64 },
     /// A large original (a report's PDF), read from disk when asked for.
     Disk(PathBuf),
-    /// data/reports.csv or data/reports.json: 100 MB on a large site, made
-    /// when first asked for rather than on every rebuild.
-    Lazy(Arc<Tables>),
+    /// A site-wide download (data/reports.csv: 100 MB on a large site;
+    /// data/summary.json, which sums every report), made when first asked
+    /// for rather than on every rebuild.
+    Lazy(Arc<Downloads>),
 }
 
 /// The site-wide downloads of one rebuild, made once, on first request.
 #[derive(Debug)]
-pub struct Tables {
+pub struct Downloads {
     site: Arc<Site>,
     pub etag: u64,
     made: OnceLock<HashMap<String, Arc<Vec<u8>>>>,
 }
 
-impl Tables {
+impl Downloads {
     /// The bytes of `file` (`data/reports.csv`), made on first use.
     pub fn get(&self, file: &str) -> Arc<Vec<u8>> {
         self.made
             .get_or_init(|| {
-                site_tables(&self.site)
+                site_downloads(&self.site)
                     .into_iter()
                     .map(|(p, b)| (key(&p).to_string(), Arc::new(b)))
                     .collect()
@@ -292,9 +290,10 @@ impl Preview {
         // The other files of the plan, each kind as memory needs it.
         let mut others: Vec<(Arc<str>, Asset)> = Vec::new();
         let mut search = false;
+        let mut downloads: Option<Arc<Downloads>> = None;
         for product in &plan.files {
             match product {
-                Product::Summary(_) | Product::Indicators | Product::SiteSummary => {
+                Product::Summary(_) => {
                     for (path, bytes) in renderer.make(product) {
                         others.push((key(&path), memory(Arc::new(bytes))));
                     }
@@ -317,18 +316,20 @@ impl Preview {
                     others.extend(self.feeds.1.iter().cloned());
                 }
                 // Made when first asked for, as long as no report changes.
-                Product::Tables => {
-                    let tables_etag = renderer.tables_fingerprint();
-                    let tables = match self.snapshot.files.get("data/reports.csv") {
-                        Some(Asset::Lazy(t)) if t.etag == tables_etag => t.clone(),
-                        _ => Arc::new(Tables {
-                            site: site.clone(),
-                            etag: tables_etag,
-                            made: OnceLock::new(),
-                        }),
-                    };
-                    for path in TABLES {
-                        others.push((Arc::from(path), Asset::Lazy(tables.clone())));
+                Product::Tables | Product::Indicators | Product::SiteSummary => {
+                    let downloads = downloads.get_or_insert_with(|| {
+                        let etag = renderer.tables_fingerprint();
+                        match self.snapshot.files.get("data/reports.csv") {
+                            Some(Asset::Lazy(t)) if t.etag == etag => t.clone(),
+                            _ => Arc::new(Downloads {
+                                site: site.clone(),
+                                etag,
+                                made: OnceLock::new(),
+                            }),
+                        }
+                    });
+                    for path in product.downloads() {
+                        others.push((Arc::from(*path), Asset::Lazy(downloads.clone())));
                     }
                 }
                 // Read from disk when asked for.

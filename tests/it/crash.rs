@@ -265,7 +265,7 @@ fn traced_build(site: &Path, output: &Path, extra: &[&str]) -> Vec<Call> {
         .arg(&log)
         .args([
             "-e",
-            "trace=fsync,fdatasync,renameat2,rename,renameat",
+            "trace=fsync,fdatasync,syncfs,renameat2,rename,renameat",
             env!("CARGO_BIN_EXE_gongkai"),
             "--root",
         ])
@@ -316,7 +316,7 @@ fn parse_strace(log: &str) -> Vec<Call> {
         // renameat2(AT_FDCWD</x>, "/a", AT_FDCWD</x>, "/b", RENAME_EXCHANGE).
         let quoted: Vec<&str> = args.split('"').skip(1).step_by(2).collect();
         let (path, to) = match name.as_str() {
-            "fsync" | "fdatasync" => {
+            "fsync" | "fdatasync" | "syncfs" => {
                 let start = args.find('<').expect("strace -y path") + 1;
                 let end = args.rfind('>').expect("strace -y path");
                 (args[start..end].to_string(), String::new())
@@ -410,36 +410,47 @@ fn every_file_is_flushed_before_the_swap_and_the_swap_after_it() {
             !calls.iter().any(|c| c.name == "exchange") || way == "exchange",
             "{way}: {calls:#?}"
         );
-        let synced: std::collections::HashSet<&str> = calls[..at]
+        // On Linux one syncfs of the staging folder's file system flushes
+        // every file and folder of it; elsewhere each is flushed, files
+        // before the folders that hold them.
+        let flushed_whole = calls[..at]
             .iter()
-            .filter(|c| (c.name == "fsync" || c.name == "fdatasync") && c.ok)
-            .map(|c| c.path.as_str())
-            .collect();
-        let staged = staged_paths(&output);
-        assert!(staged.len() > 40, "{way}: {} paths", staged.len());
-        let unsynced: Vec<&String> = staged
-            .iter()
-            .filter(|p| !synced.contains(p.as_str()))
-            .collect();
-        assert!(
-            unsynced.is_empty(),
-            "{way}: not flushed before the swap: {unsynced:#?}"
-        );
-        // Folders are flushed after the files they hold (all files, then
-        // all folders).
-        let position = |path: &str| {
-            calls[..at]
+            .any(|c| c.name == "syncfs" && c.ok && c.path == staging_s);
+        if cfg!(target_os = "linux") {
+            assert!(
+                flushed_whole,
+                "{way}: no syncfs of the staging folder before the swap: {calls:#?}"
+            );
+        } else {
+            let synced: std::collections::HashSet<&str> = calls[..at]
                 .iter()
-                .rposition(|c| c.path == path && c.name.contains("sync"))
-                .unwrap()
-        };
-        let report = staging.join("2024/weibin/index.html");
-        let report = report.to_string_lossy();
-        let folder = staging.join("2024/weibin");
-        assert!(
-            position(&report) < position(&folder.to_string_lossy()),
-            "{way}"
-        );
+                .filter(|c| (c.name == "fsync" || c.name == "fdatasync") && c.ok)
+                .map(|c| c.path.as_str())
+                .collect();
+            let staged = staged_paths(&output);
+            assert!(staged.len() > 40, "{way}: {} paths", staged.len());
+            let unsynced: Vec<&String> = staged
+                .iter()
+                .filter(|p| !synced.contains(p.as_str()))
+                .collect();
+            assert!(
+                unsynced.is_empty(),
+                "{way}: not flushed before the swap: {unsynced:#?}"
+            );
+            let position = |path: &str| {
+                calls[..at]
+                    .iter()
+                    .rposition(|c| c.path == path && c.name.contains("sync"))
+                    .unwrap()
+            };
+            let report = staging.join("2024/weibin/index.html");
+            let report = report.to_string_lossy();
+            let folder = staging.join("2024/weibin");
+            assert!(
+                position(&report) < position(&folder.to_string_lossy()),
+                "{way}"
+            );
+        }
         // Then the folder that holds the output's entry.
         assert!(
             calls[at + 1..]
