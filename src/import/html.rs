@@ -372,14 +372,6 @@ impl Page {
         }
     }
 
-    fn compact_text(&self, n: usize) -> String {
-        let mut s = String::new();
-        self.text(n, &mut s);
-        s.chars()
-            .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}')
-            .collect()
-    }
-
     /// The blocks under `n`: paragraphs and tables in order.
     fn blocks(&self, n: usize, para: &mut String, out: &mut Vec<Block>) {
         let flush = |para: &mut String, out: &mut Vec<Block>| {
@@ -468,38 +460,88 @@ const TITLE: [&str; 2] = ["政府信息公开", "年度报告"];
 const HEADINGS: [&str; 3] = ["主动公开政府信息", "收到和处理政府信息公开申请", "行政复议"];
 
 /// What a page gave.
+#[derive(Debug)]
 pub struct Read {
     pub document: Document,
     /// Said in the import's notes.
     pub notes: Vec<String>,
 }
 
-/// Reads a page's text. `None`: the page holds no report (no element has
-/// the three table headings).
-pub fn read(html: &str) -> Option<Read> {
+/// Deeper than any page an editor makes: the walks below recurse.
+const MAX_DEPTH: usize = 1000;
+
+/// The text of the subtree at `root` without whitespace, and each node's
+/// range in it, in one walk (no recursion: the depth is checked here).
+fn compact_ranges(page: &Page, root: usize) -> Result<(String, Vec<(usize, usize)>), ()> {
+    let mut text = String::new();
+    let mut ranges = vec![(0, 0); page.nodes.len()];
+    let mut stack = vec![(root, false, 0usize)];
+    while let Some((n, done, depth)) = stack.pop() {
+        if done {
+            ranges[n].1 = text.len();
+            continue;
+        }
+        if depth > MAX_DEPTH {
+            return Err(());
+        }
+        ranges[n].0 = text.len();
+        stack.push((n, true, depth));
+        match &page.nodes[n].data {
+            Data::Text(t) => text.extend(
+                t.chars()
+                    .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}'),
+            ),
+            Data::Element { name, .. } if HIDDEN.contains(&&*name.local) => {}
+            _ => {
+                for &c in page.nodes[n].children.iter().rev() {
+                    stack.push((c, false, depth + 1));
+                }
+            }
+        }
+    }
+    Ok((text, ranges))
+}
+
+/// Reads a page's text: its article, metadata and notes, or why it cannot
+/// be read.
+pub fn read(html: &str) -> Result<Read, String> {
     let nodes = html5ever::parse_document(Sink::default(), Default::default()).one(html);
     let page = Page { nodes };
     let body = page.find_all("body").first().copied().unwrap_or(0);
-    // Every element's text once, bottom-up, to find the smallest holder.
+    let (text, ranges) = compact_ranges(&page, body).map_err(|_| {
+        format!("the page nests its elements more than {MAX_DEPTH} deep; a report's page is far shallower: is it the right file?")
+    })?;
+    // Where each word occurs: an element holds a word when one occurrence
+    // lies inside its range.
+    let at = |word: &str| -> Vec<usize> { text.match_indices(word).map(|(i, _)| i).collect() };
+    let title_at: Vec<(Vec<usize>, usize)> = TITLE.iter().map(|w| (at(w), w.len())).collect();
+    let heading_at: Vec<(Vec<usize>, usize)> = HEADINGS.iter().map(|w| (at(w), w.len())).collect();
+    let holds = |(s, e): (usize, usize), (found, len): &(Vec<usize>, usize)| {
+        let i = found.partition_point(|&o| o < s);
+        found.get(i).is_some_and(|&o| o + len <= e)
+    };
+    // The smallest element holding the three headings, the title too if any does.
     let mut best: Option<(usize, usize, bool)> = None; // (node, length, has title)
-    for n in 0..page.nodes.len() {
-        if page.name(n).is_none() || !is_under(&page, n, body) {
+    for (n, &range) in ranges.iter().enumerate() {
+        if page.name(n).is_none() {
             continue;
         }
-        let text = page.compact_text(n);
-        if !HEADINGS.iter().all(|h| text.contains(h)) {
+        if !heading_at.iter().all(|h| holds(range, h)) {
             continue;
         }
-        let titled = TITLE.iter().all(|t| text.contains(t));
+        let titled = title_at.iter().all(|t| holds(range, t));
+        let len = range.1 - range.0;
         let better = match best {
             None => true,
-            Some((_, len, had)) => (titled && !had) || (titled == had && text.len() < len),
+            Some((_, l, had)) => (titled && !had) || (titled == had && len < l),
         };
         if better {
-            best = Some((n, text.len(), titled));
+            best = Some((n, len, titled));
         }
     }
-    let (article, _, titled) = best?;
+    let (article, _, titled) = best.ok_or_else(|| {
+        "the page is not a 政府信息公开工作年度报告: no part of it holds the headings of the three tables (主动公开政府信息情况, 收到和处理政府信息公开申请情况, 行政复议、行政诉讼情况)".to_string()
+    })?;
     let mut notes = Vec::new();
     let mut blocks = Vec::new();
     if !titled {
@@ -525,22 +567,10 @@ pub fn read(html: &str) -> Option<Read> {
         blocks.push(Block::Paragraph(rest));
     }
     let meta = metadata(&page, article, body);
-    Some(Read {
+    Ok(Read {
         document: Document { blocks, meta },
         notes,
     })
-}
-
-fn is_under(page: &Page, mut n: usize, ancestor: usize) -> bool {
-    loop {
-        if n == ancestor {
-            return true;
-        }
-        match page.nodes[n].parent {
-            Some(p) => n = p,
-            None => return false,
-        }
-    }
 }
 
 /// `发布日期：…` and `索引号：…` lines from the page around the article, and
@@ -661,6 +691,12 @@ mod tests {
         assert_eq!(g.rows[1][0].text, "a");
         assert_eq!(g.rows[0][1].text, "b");
         assert_eq!(g.rows[1][1].text, "—");
-        assert!(read("<p>hello</p>").is_none());
+        assert!(
+            read("<p>hello</p>")
+                .unwrap_err()
+                .contains("not a 政府信息公开工作年度报告")
+        );
+        let deep = "<div>".repeat(5000);
+        assert!(read(&deep).unwrap_err().contains("more than 1000 deep"));
     }
 }

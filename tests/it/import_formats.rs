@@ -293,10 +293,15 @@ fn html_table(layout: &Layout) -> String {
             if cell.cols > 1 {
                 out.push_str(&format!(" colspan=\"{}\"", cell.cols));
             }
-            // Cells as editors leave them: a <p> with a <span> inside.
+            // Cells as editors leave them: a <p> with a <span> inside; an
+            // empty cell as Word pastes it (`<o:p> </o:p>`, seen on real pages).
+            let text = if cell.text.is_empty() {
+                "<o:p> </o:p>"
+            } else {
+                cell.text.as_str()
+            };
             out.push_str(&format!(
-                " style=\"border:1px solid\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">{}</span></p></td>",
-                cell.text
+                " style=\"border:1px solid\" valign=\"top\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">{text}</span></p></td>"
             ));
         }
         out.push_str("</tr>\n");
@@ -653,7 +658,7 @@ fn a_row_out_of_the_template_order_is_placed_by_its_label() {
     let s = pingtan_2023();
     // 行政强制 printed before 行政处罚: the labels say which is which.
     let page = html_page(&s, "utf-8", true);
-    let punish = "<tr><td style=\"border:1px solid\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">行政处罚</span></p></td><td colspan=\"3\" style=\"border:1px solid\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">1330</span></p></td></tr>\n";
+    let punish = "<tr><td style=\"border:1px solid\" valign=\"top\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">行政处罚</span></p></td><td colspan=\"3\" style=\"border:1px solid\" valign=\"top\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">1330</span></p></td></tr>\n";
     assert!(page.contains(punish));
     let swapped = page.replacen(punish, "", 1).replacen(
         "</tr>\n</tbody></table>\n<p><strong>三",
@@ -764,4 +769,28 @@ fn a_folder_of_pages_and_word_files_is_imported_in_year_order() {
     assert!(out.contains("imported 2 of 2 file(s)"), "{out}");
     assert!(root.join("content/mixed/2019.yaml").exists());
     assert!(root.join("content/mixed/2023.yaml").exists());
+}
+
+#[test]
+fn cut_pages_and_word_files_never_panic() {
+    // Truncated downloads: each cut is read or refused with a message.
+    let dir = tempfile::tempdir().unwrap();
+    let page = html_page(&pingtan_2023(), "utf-8", true);
+    let cuts: Vec<usize> = (1..60).map(|i| page.len() * i / 60).collect();
+    let mut refused = 0;
+    for cut in &cuts {
+        // Cut anywhere, mid-character too (decoded with a replacement).
+        let path = write(dir.path(), "cut.html", &page.as_bytes()[..*cut]);
+        if let Err(e) = import::read_source(&path) {
+            assert!(e.to_string().contains("cut.html: "), "{e}");
+            refused += 1;
+        }
+    }
+    assert!(refused > 0);
+    let bytes = docx(&web_2019());
+    for i in 1..40 {
+        let path = write(dir.path(), "cut.docx", &bytes[..bytes.len() * i / 40]);
+        let e = import::read_source(&path).unwrap_err().to_string();
+        assert!(e.contains("cut.docx: "), "{e}");
+    }
 }
