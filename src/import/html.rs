@@ -544,33 +544,91 @@ pub fn read(html: &str) -> Result<Read, String> {
     })?;
     let mut notes = Vec::new();
     let mut blocks = Vec::new();
-    if !titled {
-        // The title sits apart (in <title> or a header outside the article).
-        let title = page
-            .find_all("title")
-            .first()
-            .map(|&t| {
-                let mut s = String::new();
-                page.text(t, &mut s);
-                normalize_cell(&s)
-            })
-            .filter(|t| TITLE.iter().all(|w| t.contains(w)));
-        if let Some(t) = title {
-            notes.push(format!("the title is taken from the page's <title>: {t}"));
-            blocks.push(Block::Paragraph(t));
-        }
-    }
     let mut para = String::new();
     page.blocks(article, &mut para, &mut blocks);
     let rest = normalize_cell(&para);
     if !rest.is_empty() {
         blocks.push(Block::Paragraph(rest));
     }
+    if !titled || !has_title_line(&blocks) {
+        place_title(&page, &mut blocks, &mut notes);
+    }
     let meta = metadata(&page, article, body);
     Ok(Read {
         document: Document { blocks, meta },
         notes,
     })
+}
+
+/// A line naming the report with its year (`…2023年…年度报告`).
+fn is_title_line(p: &str) -> bool {
+    let chars: Vec<char> = p.chars().collect();
+    p.contains("年度报告")
+        && chars
+            .windows(5)
+            .any(|w| w[0] == '2' && w[1..4].iter().all(char::is_ascii_digit) && w[4] == '年')
+}
+
+/// Paragraphs before the first section heading.
+fn head_blocks(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .position(|b| {
+            matches!(b, Block::Paragraph(p) if p.contains("总体情况") || p.contains(HEADINGS[0]))
+        })
+        .unwrap_or(blocks.len())
+}
+
+fn has_title_line(blocks: &[Block]) -> bool {
+    blocks[..head_blocks(blocks)]
+        .iter()
+        .any(|b| matches!(b, Block::Paragraph(p) if is_title_line(p)))
+}
+
+/// When the article has no line naming the report with its year (the
+/// title printed apart, or split over two lines), the page's own title:
+/// a `<meta name="ArticleTitle">`, a heading element, or `<title>` (its
+/// part naming the report). The article's lines that are pieces of it go.
+fn place_title(page: &Page, blocks: &mut Vec<Block>, notes: &mut Vec<String>) {
+    let text_of = |n: usize| {
+        let mut s = String::new();
+        page.text(n, &mut s);
+        normalize_cell(&s)
+    };
+    let mut candidates: Vec<(String, &str)> = Vec::new();
+    for m in page.find_all("meta") {
+        let name = page.attr(m, "name").unwrap_or("").to_ascii_lowercase();
+        if matches!(name.as_str(), "articletitle" | "title" | "dc.title")
+            && let Some(v) = page.attr(m, "content")
+        {
+            candidates.push((normalize_cell(v), "the page's <meta name=\"ArticleTitle\">"));
+        }
+    }
+    for tag in ["h1", "h2", "h3"] {
+        for n in page.find_all(tag) {
+            candidates.push((text_of(n), "a heading outside the article"));
+        }
+    }
+    for n in page.find_all("title") {
+        for part in text_of(n).split(['_', '|', '-', '－']) {
+            candidates.push((part.trim().to_string(), "the page's <title>"));
+        }
+    }
+    let Some((title, from)) = candidates.into_iter().find(|(t, _)| is_title_line(t)) else {
+        return;
+    };
+    let compact = |t: &str| -> String { t.chars().filter(|c| !c.is_whitespace()).collect() };
+    let whole = compact(&title);
+    let head = head_blocks(blocks);
+    let mut i = 0;
+    blocks.retain(|b| {
+        let piece = i < head
+            && matches!(b, Block::Paragraph(p) if !compact(p).is_empty() && whole.contains(&compact(p)));
+        i += 1;
+        !piece
+    });
+    notes.push(format!("the title is taken from {from}: {title}"));
+    blocks.insert(0, Block::Paragraph(title));
 }
 
 /// `发布日期：…` and `索引号：…` lines from the page around the article, and

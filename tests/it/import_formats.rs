@@ -794,3 +794,42 @@ fn cut_pages_and_word_files_never_panic() {
         assert!(e.contains("cut.docx: "), "{e}");
     }
 }
+
+#[test]
+fn a_title_split_over_two_lines_is_taken_from_the_page() {
+    // As 平潭's pages print it: the name and year on one line, 政府信息公开
+    // 工作年度报告 on the next; the page's ArticleTitle meta names it whole.
+    let dir = tempfile::tempdir().unwrap();
+    let s = pingtan_2023();
+    let page = html_page(&s, "utf-8", true)
+        .replace(
+            &format!("<div class=\"article_title\">{}</div>", s.title),
+            "",
+        )
+        .replace(
+            "<div class=\"TRS_Editor\">\n",
+            "<div class=\"TRS_Editor\">\n<p>平潭综合实验区2023年度</p><p>政府信息公开工作年度报告</p>\n",
+        )
+        .replace(
+            "<title>",
+            &format!("<meta name=\"ArticleTitle\" content=\"{}\"/>\n<title>", s.title),
+        );
+    let path = write(dir.path(), "split.html", page.as_bytes());
+    let source = import::read_source(&path).unwrap();
+    assert!(
+        source.notes.contains(&format!(
+            "the title is taken from the page's <meta name=\"ArticleTitle\">: {}",
+            s.title
+        )),
+        "{:?}",
+        source.notes
+    );
+    let r = read(&path);
+    assert_eq!((r.year, r.name.as_str()), (2023, "平潭综合实验区"));
+    assert!(
+        !r.markdown.contains("平潭综合实验区2023年度"),
+        "{}",
+        r.markdown
+    );
+    assert_eq!(assert_every_cell(&s, &r), 200);
+}
