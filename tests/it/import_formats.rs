@@ -754,11 +754,17 @@ fn a_folder_of_pages_and_word_files_is_imported_in_year_order() {
     );
     write(&folder, "b.docx", &docx(&web_2019()));
     write(&folder, "notes.md", b"not a report file");
+    // An old Word file is refused by name; the others are written all the same.
+    write(&folder, "c.doc", b"\xd0\xcf\x11\xe0 binary");
     let (code, out, err) = gongkai(
         &root,
         &["import", folder.to_str().unwrap(), "--agency", "mixed"],
     );
-    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("c.doc: an old binary Word file (.doc) cannot be read"),
+        "{err}"
+    );
     let b = out
         .find("b.docx: format 2019")
         .unwrap_or_else(|| panic!("{out}"));
@@ -766,7 +772,7 @@ fn a_folder_of_pages_and_word_files_is_imported_in_year_order() {
         .find("a.html: format 2021")
         .unwrap_or_else(|| panic!("{out}"));
     assert!(b < a, "{out}");
-    assert!(out.contains("imported 2 of 2 file(s)"), "{out}");
+    assert!(out.contains("imported 2 of 3 file(s)"), "{out}");
     assert!(root.join("content/mixed/2019.yaml").exists());
     assert!(root.join("content/mixed/2023.yaml").exists());
 }
