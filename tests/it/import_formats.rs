@@ -839,3 +839,25 @@ fn a_title_split_over_two_lines_is_taken_from_the_page() {
     );
     assert_eq!(assert_every_cell(&s, &r), 200);
 }
+
+#[test]
+fn quirks_of_a_real_page_are_read() {
+    // As the page of 沭阳县发展和改革局's 2023 report prints its tables
+    // (www.shuyang.gov.cn, seen through a crawler's copy): 「规范性文件」 in a
+    // 2021 table 二, headings broken over two <p> in one cell (商业 / 企业),
+    // an empty <o:p> before 自然人, labels split over spans.
+    let dir = tempfile::tempdir().unwrap();
+    let s = pingtan_2023();
+    let page = html_page(&s, "utf-8", true)
+        .replace(">行政规范性文件<", ">规范性文件<")
+        .replace(">商业企业<", ">商业</span></p>\n<p><span>企业<")
+        .replace(
+            ">自然人<",
+            "><o:p> </o:p></span></p><p><span>自然</span><span>人<",
+        )
+        .replace(">三、本年度办理结果<", ">三</span><span>、本年度办理结果<");
+    assert_eq!(page.matches("规范性文件<").count(), 1);
+    let path = write(dir.path(), "quirks.html", page.as_bytes());
+    let r = read(&path);
+    assert_eq!(assert_every_cell(&s, &r), 200);
+}
