@@ -113,15 +113,20 @@ pub enum Command {
     /// content/AGENCY/YEAR.yaml and .md; never guesses a figure.
     Import {
         /// Published reports (text, PDF, web pages .html/.htm, Word .docx), or folders of them.
+        /// Without --agency, folders are searched to the bottom and each
+        /// file's agency is found from its title (a whole district at once).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The agency's slug: its folder under content/.
+        /// The agency's slug: its folder under content/. Without it, each
+        /// file's agency comes from its title, matched by name or short
+        /// name, or new with a pinyin slug.
         #[arg(long)]
-        agency: String,
+        agency: Option<String>,
         /// The report's year, when the title does not state it (checked when it does).
         #[arg(long)]
         year: Option<i32>,
-        /// Category key of a new agency (default: from its name).
+        /// Category key of a new agency (default: from its name; without
+        /// --agency, of every new agency).
         #[arg(long)]
         category: Option<String>,
         /// Print the files and the check instead of writing them.

@@ -165,20 +165,37 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             dry_run,
             force,
             cells,
-        } => print::import(
-            root,
-            &gongkai::import::Request {
-                files,
-                year,
-                cells,
-                dry_run,
-                options: gongkai::import::Options {
-                    agency,
-                    category,
-                    force,
+        } => match agency {
+            Some(agency) => print::import(
+                root,
+                &gongkai::import::Request {
+                    files,
+                    year,
+                    cells,
+                    dry_run,
+                    options: gongkai::import::Options {
+                        agency,
+                        category,
+                        force,
+                    },
                 },
-            },
-        ),
+            ),
+            None if year.is_some() || !cells.is_empty() => Err(gongkai::Error::Import {
+                file: files[0].clone(),
+                line: None,
+                message: "--year and --cell apply to one agency's file: give its --agency"
+                    .to_string(),
+            }),
+            None => print::import_folder(
+                root,
+                &files,
+                &gongkai::import::folder::FolderRequest {
+                    dry_run,
+                    force,
+                    category,
+                },
+            ),
+        },
         Command::New {
             agency,
             year,

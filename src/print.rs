@@ -82,6 +82,21 @@ pub fn serve(
 /// `import`: the library reads, plans, writes (or shows) and checks each
 /// file; this prints what became of each. Exit 1 when any file was refused
 /// or its result has errors.
+/// What the reader of an imported file should know, on stderr: notes on
+/// its cells, the rules its published figures break, a new agency's
+/// category.
+fn import_notes(name: &str, done: &gongkai::import::Done) {
+    for note in &done.imported.notes {
+        eprintln!("note: {name}: {note}");
+    }
+    for b in &done.imported.broken {
+        eprintln!("warning: {name}: as published: {b}");
+    }
+    if let Some(n) = &done.plan.category_note {
+        eprintln!("note: {n}");
+    }
+}
+
 pub fn import(
     root: &std::path::Path,
     request: &gongkai::import::Request,
@@ -96,15 +111,7 @@ pub fn import(
             }
         };
         let imported = &done.imported;
-        for note in &imported.notes {
-            eprintln!("note: {name}: {note}");
-        }
-        for b in &imported.broken {
-            eprintln!("warning: {name}: as published: {b}");
-        }
-        if let Some(n) = &done.plan.category_note {
-            eprintln!("note: {n}");
-        }
+        import_notes(&name, done);
         println!("{name}: {}", imported.summary());
         if imported.as_published() {
             println!(
@@ -131,6 +138,93 @@ pub fn import(
         );
     }
     Ok(if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// A folder of more files than this gets a progress bar (on a terminal).
+const HANDFUL: usize = 5;
+
+/// A progress bar on stderr when it is a terminal and there are more than
+/// a handful of files; never in captured output.
+fn progress(len: usize, what: &str) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    if len <= HANDFUL || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(len as u64),
+        indicatif::ProgressDrawTarget::stderr(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(what.to_string());
+    Some(bar)
+}
+
+/// Runs `f` with the bar out of the way, so that what it prints is not
+/// drawn over.
+fn above(bar: &Option<indicatif::ProgressBar>, f: impl FnOnce()) {
+    match bar {
+        Some(b) => b.suspend(f),
+        None => f(),
+    }
+}
+
+/// `import FOLDER` without `--agency`: the plan (with `--dry-run`), each
+/// file's notes and errors as it goes, then the summary table. Exit 1 when
+/// any file was refused, after everything else was written.
+pub fn import_folder(
+    root: &std::path::Path,
+    paths: &[PathBuf],
+    request: &gongkai::import::folder::FolderRequest,
+) -> gongkai::Result<ExitCode> {
+    use gongkai::import::folder;
+    let found = folder::files(paths)?;
+    let total = found.len();
+    let bar = progress(total, "reading titles");
+    let planned = folder::plan(root, found, &mut |shown| {
+        if let Some(b) = &bar {
+            b.set_message(shown.to_string());
+            b.inc(1);
+        }
+    })?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if request.dry_run {
+        println!("plan ({total} file(s); dry run: nothing is written):");
+        for p in &planned {
+            println!("  {}", p.describe());
+        }
+    }
+    let bar = progress(total, "importing");
+    let rows = folder::run(root, planned, request, &mut |outcome, row| {
+        above(&bar, || {
+            let name = outcome.file.display().to_string();
+            match &outcome.result {
+                Err(e) => console::error(e),
+                Ok(done) => {
+                    import_notes(&name, done);
+                    console::diagnostics(&done.checked);
+                }
+            }
+        });
+        if let Some(b) = &bar {
+            b.set_message(row.shown.clone());
+            b.inc(1);
+        }
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    print!("{}", folder::table(&rows, request.dry_run));
+    Ok(if rows.iter().any(folder::Row::refused) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -15,9 +15,11 @@
 mod decide;
 mod document;
 mod docx;
+pub mod folder;
 mod html;
 mod prose;
 mod run;
+mod slug;
 mod split;
 pub mod tables;
 mod text;
@@ -210,6 +212,12 @@ fn locate(raw: &str, file: &Path, year: Option<i32>) -> Result<Located> {
         year,
         body_start,
     })
+}
+
+/// The issuing body the title names (empty when it names none) and the
+/// year, without reading the tables: what `import FOLDER` sorts files by.
+pub fn title_of(raw: &str, file: &Path) -> Result<(String, i32)> {
+    locate(raw, file, None).map(|l| (l.title.map(|t| t.name).unwrap_or_default(), l.year))
 }
 
 /// The year a report's text is for (its title, else its statistics

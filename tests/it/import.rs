@@ -487,7 +487,7 @@ fn glued_hybrid_with_one_other_row() {
 // import back to the same numbers.
 
 #[derive(Clone, Copy, Debug)]
-enum Render {
+pub(crate) enum Render {
     Rows,
     Tabs,
     Pipes,
@@ -516,7 +516,7 @@ fn line(shape: Render, label: &str, cells: &[String]) -> String {
 }
 
 /// The report as its published text would look in `shape`.
-fn render(report: &gongkai::Report, name: &str, shape: Render) -> String {
+pub(crate) fn render(report: &gongkai::Report, name: &str, shape: Render) -> String {
     let mut t = format!("{name}\n{} 年政府信息公开工作\n年度报告\n\n", report.year);
     t.push_str("本报告根据《中华人民共和国政府信息公开条例》编制。\n\n一、总体情况\n（一）主动公开\n本机关坚持以公开为常态。\n- 1 -\n\x0c二、主动公开政府信息情况\n");
     for row in report.active.iter() {
@@ -999,27 +999,28 @@ fn cli_dry_run_prints_and_writes_nothing() {
     assert!(!root.join("content/zhongtongjie").exists());
 }
 
+/// The 2021 report of `rows_2022.txt`'s agency: what it carries forward is
+/// what 2022 carried over (X1).
+pub(crate) fn rows_2021() -> String {
+    fixture("rows_2022.txt")
+        .replace("2022年政府", "2021年政府")
+        .replace(
+            "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1",
+            "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+        )
+        .replace(
+            "一、本年新收政府信息公开申请数量 ５ １ ０ ０ ０ ０ ６",
+            "一、本年新收政府信息公开申请数量 6 1 0 0 0 0 7",
+        )
+}
+
 #[test]
 fn cli_imports_a_folder_of_years() {
     let (dir, root) = new_site();
     let folder = dir.path().join("reports");
     std::fs::create_dir(&folder).unwrap();
-    let text = fixture("rows_2022.txt");
-    std::fs::write(folder.join("2022.txt"), &text).unwrap();
-    // The year before: what it carried forward is what 2022 carried over (X1).
-    std::fs::write(
-        folder.join("2021.txt"),
-        text.replace("2022年政府", "2021年政府")
-            .replace(
-                "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1",
-                "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
-            )
-            .replace(
-                "一、本年新收政府信息公开申请数量 ５ １ ０ ０ ０ ０ ６",
-                "一、本年新收政府信息公开申请数量 6 1 0 0 0 0 7",
-            ),
-    )
-    .unwrap();
+    std::fs::write(folder.join("2022.txt"), fixture("rows_2022.txt")).unwrap();
+    std::fs::write(folder.join("2021.txt"), rows_2021()).unwrap();
     std::fs::write(folder.join("notes.md"), "not a report").unwrap();
     let (code, out, err) = gongkai(
         &root,
@@ -1124,7 +1125,7 @@ fn a_file_that_is_not_utf8_is_named_with_its_line() {
 /// A minimal PDF of `text`: one line of text per line, a new page at each
 /// form feed; characters as 2-byte CIDs (Identity-H) with a ToUnicode map,
 /// so pdftotext gives the text back without any font installed.
-fn pdf_of(text: &str) -> Vec<u8> {
+pub(crate) fn pdf_of(text: &str) -> Vec<u8> {
     let pages: Vec<&str> = text.split('\x0c').collect();
     let n = pages.len();
     // Objects: 1 catalog, 2 pages, 3 font, 4 descendant, 5 descriptor,

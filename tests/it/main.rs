@@ -17,6 +17,7 @@ mod fuzz;
 mod golden;
 mod hostile;
 mod import;
+mod import_folder;
 mod import_formats;
 mod import_rules;
 mod incremental;
