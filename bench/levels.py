@@ -11,7 +11,7 @@ province needs no more disk than one district at a time). Each city is built
 from its districts' summaries, the province from the cities' summaries.
 Printed per level: how many builds, their median and largest wall time and
 peak RSS, and the total. With --flat, the same reports (every district's
-agency folders renamed d<i>-<slug>, side by side in one content/) are also
+agency folders renamed d<i>-<slug> and their names prefixed, side by side in one content/) are also
 built as one flat site, for comparison; only where it fits on the disk and
 in memory (it keeps every district's content until then).
 
@@ -106,6 +106,11 @@ def main():
                         shutil.copytree(site, flat, ignore=shutil.ignore_patterns("public", "content"))
                         (flat / "content").mkdir()
                     for agency in (site / "content").iterdir():
+                        # Agency names repeat across generated districts:
+                        # the flat site names each after its district.
+                        meta = agency / "agency.yaml"
+                        text = meta.read_text(encoding="utf-8")
+                        meta.write_text(text.replace("name: ", f"name: 第{n}区", 1), encoding="utf-8")
                         shutil.move(str(agency), flat / "content" / f"d{n}-{agency.name}")
                 shutil.rmtree(site)
         print(f"generate  {n:>5} district(s), {sum(generate_walls):.1f} s in all (not a build)")

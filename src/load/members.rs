@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::aggregate::{self, Aggregate};
 use crate::diagnostics::{Diagnostic, Diagnostics, Rule};
 use crate::indicators::Key;
-use crate::model::layout::{REVIEW_ROWS, Role, request_rows};
+use crate::model::layout::{ColumnKind, REVIEW_ROWS, Role, request_rows};
 use crate::model::member::{Counts, MemberCategory, MemberYear, Part, Term};
 use crate::model::{Cell, Format, Member, MemberConfig, Number, Row, RowDef, Site, Unread};
 
@@ -262,9 +262,11 @@ pub(crate) fn parse(
     })
 }
 
-fn number(key: &str, text: &str) -> Result<Number, String> {
+/// A summed figure; negative only where a report's may be (`signed`:
+/// the 2019 format's 本年增/减).
+fn number(key: &str, text: &str, signed: bool) -> Result<Number, String> {
     let n = Number::parse(text).map_err(|_| format!("`{key}` is \"{text}\", not a number"))?;
-    if n.is_negative() {
+    if n.is_negative() && !signed {
         return Err(format!("`{key}` is {n}: a sum is never negative"));
     }
     Ok(n)
@@ -284,7 +286,7 @@ fn rows(defs: &'static [RowDef], cells: &mut BTreeMap<String, String>) -> Result
                 let text = cells
                     .remove(&key)
                     .ok_or_else(|| format!("cell `{key}` is missing"))?;
-                number(&key, &text)?
+                number(&key, &text, def.columns[i].kind == ColumnKind::Change)?
             };
             values.push(
                 Cell::new(Some(value), Default::default())
@@ -373,10 +375,15 @@ fn part(raw: &RawSums) -> Result<Part, String> {
                 out.push((
                     key.clone(),
                     Term {
-                        numerator: number(&format!("indicators.{key}.numerator"), &t.numerator)?,
+                        numerator: number(
+                            &format!("indicators.{key}.numerator"),
+                            &t.numerator,
+                            false,
+                        )?,
                         denominator: number(
                             &format!("indicators.{key}.denominator"),
                             &t.denominator,
+                            false,
                         )?,
                         reports: t.reports,
                         blank: t.blank,

@@ -716,3 +716,56 @@ fn serve_reloads_when_a_members_summary_changes() {
     let page = served.get("/2024/index.html").text();
     assert!(page.contains(&row(was + 1)), "{page}");
 }
+
+#[test]
+fn a_negative_2019_change_is_read_and_a_negative_count_refused() {
+    // 本年增/减 of the 2019 format may be negative, in a report and so in
+    // a sum; a count may not.
+    let mut s: Value = serde_json::from_str(&d2_summary()).unwrap();
+    let y = &mut s["years"][0];
+    assert_eq!(y["year"], 2020);
+    let key = "active.licensing.change";
+    let shift = |entry: &mut Value| {
+        let cell = &mut entry["active"][0]["cells"][key];
+        let v: i64 = cell.as_str().unwrap().parse().unwrap();
+        *cell = Value::String((v - 1000).to_string());
+    };
+    shift(y);
+    let c = y["categories"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|c| c["reports"]["published"].as_u64().unwrap() > 0)
+        .unwrap();
+    shift(c);
+    let bytes = serde_json::to_vec_pretty(&s).unwrap();
+    let site = city_over(Some(&bytes), "members/weibin.json");
+    build(site.path());
+    let got = summary(site.path());
+    assert_eq!(
+        got["years"][0]["active"][0]["cells"][key],
+        s["years"][0]["active"][0]["cells"][key]
+    );
+    assert!(
+        got["years"][0]["active"][0]["cells"][key]
+            .as_str()
+            .unwrap()
+            .starts_with('-')
+    );
+    let text = String::from_utf8(bytes).unwrap().replacen(
+        "\"reviews.review.upheld\": \"",
+        "\"reviews.review.upheld\": \"-1",
+        1,
+    );
+    let site = city_over(Some(text.as_bytes()), "members/weibin.json");
+    let line = refused(site.path());
+    assert!(
+        line.contains("member `weibin` (members/weibin.json): 2020: category `")
+            && line.contains("`reviews.review.upheld` is -1"),
+        "{line}"
+    );
+    assert!(
+        line.contains(": a sum is never negative (member)"),
+        "{line}"
+    );
+}
