@@ -22,6 +22,7 @@ mod import_formats;
 mod import_pages;
 mod import_rules;
 mod incremental;
+mod rollup;
 mod roundtrip;
 mod rules;
 mod search;
