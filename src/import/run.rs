@@ -122,11 +122,13 @@ pub fn read_source(path: &Path) -> Result<Source> {
                 message,
             })?;
             notes.extend(read.notes);
-            (super::document::to_text(&read.document, path)?, notes)
+            let (text, placing) = super::document::to_text(&read.document, path)?;
+            notes.extend(placing);
+            (text, notes)
         }
         SourceFormat::Word => {
             let doc = super::docx::read(path)?;
-            (super::document::to_text(&doc, path)?, Vec::new())
+            super::document::to_text(&doc, path)?
         }
         SourceFormat::Pdf | SourceFormat::Text => (plain_text(path)?, Vec::new()),
     };

@@ -87,6 +87,11 @@ fn real_pages_are_kept_exactly_as_archived() {
     assert_eq!(shuyang.chars().count(), 95630);
     assert_eq!(shuyang.matches('\t').count(), 49);
     assert!(shuyang.ends_with("</article>\n</body>\n</html>\n"));
+    // 平潭's page: its first 1,890 characters (through `<body>`), its
+    // article element (171,760), the closing tags (18).
+    let pingtan = std::fs::read_to_string(page("2019_pingtan.html")).unwrap();
+    assert_eq!(pingtan.chars().count(), 1890 + 171_760 + 18);
+    assert!(pingtan.ends_with("</div>\n  </body>\n</html>"));
 }
 
 /// 沭阳县发展和改革局's 2023 report (2021 format) as the county portal
@@ -162,6 +167,118 @@ fn cli_imports_the_shuyang_page_into_a_site_that_checks() {
     assert!(
         format!("{out}{err}")
             .contains("checked 2 report(s) of 2 agencies: 0 error(s), 1 warning(s)"),
+        "{out}{err}"
+    );
+}
+
+/// 平潭综合实验区's 2019 report (2019 format) as the portal's archive keeps
+/// it, trimmed to its head and article (README beside the fixture): the
+/// title over two centred lines (taken from the page's ArticleTitle), 三's
+/// 本年度办理结果 printed twice (its rowspan split over two parts), a
+/// single （六）其他处理 row, `&nbsp;` around figures, and 采购总金额
+/// printed in 元. Every cell as read off the page (the crawler's text
+/// beside it, page.txt, agrees).
+#[test]
+fn pingtan_2019_page_every_cell() {
+    let r = read(&page("2019_pingtan.html"));
+    assert_eq!(r.tables.format, Format::F2019);
+    assert_eq!(r.name, "平潭综合实验区");
+    assert_eq!(r.year, 2019);
+    assert_eq!(r.published.unwrap().to_string(), "2020-01-20");
+    // The page states no 索引号.
+    assert_eq!(r.index_number, None);
+    let amount = Some(Number::parse("7539.443252").unwrap());
+    let active = [
+        ("active.regulations", cells(&[0, 0, 0])),
+        ("active.normative_documents", cells(&[89, 89, 89])),
+        ("active.licensing", cells(&[396, 0, 181])),
+        ("active.other_services", cells(&[10, 0, 153])),
+        ("active.punishment", cells(&[2648, 0, 430])),
+        ("active.coercion", cells(&[126, 0, 25])),
+        ("active.fees", cells(&[35, 0])),
+        // 75394432.52元 in 万元: the decimal point moved four places.
+        ("active.procurement", vec![n(135), amount]),
+    ];
+    let mut compared = 0;
+    for (key, want) in &active {
+        assert_eq!(&r.row(key).unwrap(), want, "{key}");
+        compared += want.len();
+    }
+    assert!(r.tables.single_other);
+    let p = |v: i64| cells(&[v, 0, 0, 0, 0, 0, v]);
+    let requests = [
+        ("requests.new", p(23)),
+        ("requests.carried_over", p(0)),
+        ("requests.granted", p(7)),
+        ("requests.partially_granted", p(1)),
+        ("requests.withheld.state_secret", p(0)),
+        ("requests.withheld.prohibited_by_law", p(0)),
+        ("requests.withheld.security_stability", p(0)),
+        ("requests.withheld.third_party_rights", p(0)),
+        ("requests.withheld.internal_affairs", p(0)),
+        ("requests.withheld.process_information", p(0)),
+        ("requests.withheld.enforcement_files", p(0)),
+        ("requests.withheld.administrative_query", p(0)),
+        ("requests.unavailable.not_held", p(7)),
+        ("requests.unavailable.needs_creation", p(0)),
+        ("requests.unavailable.unclear", p(5)),
+        ("requests.not_processed.complaint", p(0)),
+        ("requests.not_processed.duplicate", p(3)),
+        ("requests.not_processed.publication", p(0)),
+        ("requests.not_processed.excessive", p(0)),
+        ("requests.not_processed.confirmation", p(0)),
+        ("requests.other", p(0)),
+        ("requests.total", p(23)),
+        ("requests.carried_forward", p(0)),
+    ];
+    let keys: Vec<&str> = request_rows(true).iter().map(|d| d.key).collect();
+    assert_eq!(keys, requests.iter().map(|(k, _)| *k).collect::<Vec<_>>());
+    for (key, want) in &requests {
+        assert_eq!(&r.row(key).unwrap(), want, "{key}");
+        compared += want.len();
+    }
+    for def in REVIEW_ROWS {
+        assert_eq!(r.row(def.key).unwrap(), cells(&[0; 5]), "{}", def.key);
+        compared += 5;
+    }
+    assert_eq!(compared, 22 + 23 * 7 + 15);
+    assert_eq!(r.cells_read(), 198);
+    assert_eq!((r.uncertain(), r.blanks()), (0, 0));
+    assert!(r.broken.is_empty(), "{:?}", r.broken);
+    assert!(
+        r.markdown
+            .contains("## 六、其他需要报告的事项\n\n无其他需要报告的事项"),
+        "{}",
+        r.markdown
+    );
+    assert!(!r.markdown.contains("省市政府网站") && !r.markdown.contains("扫一扫"));
+}
+
+#[test]
+fn cli_imports_the_2019_pingtan_page_into_a_site_that_checks() {
+    let (_dir, root) = new_site();
+    let file = page("2019_pingtan.html");
+    let (code, out, err) = gongkai(
+        &root,
+        &["import", file.to_str().unwrap(), "--agency", "pingtan"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("2019_pingtan.html: format 2019 (web page tables, cells placed by their labels); 198 cells read, 0 uncertain, 0 blank, 0 rule(s) broken\n"),
+        "{out}"
+    );
+    assert!(
+        err.contains("table 二: 政府集中采购 · 采购总金额（万元） printed in 元 (75394432.52元): written as 7539.443252 万元, the decimal point moved four places"),
+        "{err}"
+    );
+    let yaml = std::fs::read_to_string(root.join("content/pingtan/2019.yaml")).unwrap();
+    assert!(yaml.contains("published: 2020-01-20"), "{yaml}");
+    assert!(yaml.contains("[135, 7539.443252]"), "{yaml}");
+    let (code, out, err) = gongkai(&root, &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        format!("{out}{err}")
+            .contains("checked 2 report(s) of 2 agencies: 0 error(s), 0 warning(s)"),
         "{out}{err}"
     );
 }
