@@ -260,7 +260,9 @@ fn label_matches(printed: &str, def: &RowDef) -> bool {
         (false, true) if !long => return false,
         _ => {}
     }
-    pu == ou || (long && (ou.starts_with(pu) || pu.starts_with(ou)))
+    // A shortened label: its start (`（二）部分公开`), or its end as 2021
+    // pages print 「规范性文件」 for 行政规范性文件.
+    pu == ou || (long && (ou.starts_with(pu) || pu.starts_with(ou) || ou.ends_with(pu)))
 }
 
 /// Whether a printed column heading is the official one (`（万元）` in
@@ -742,6 +744,9 @@ mod tests {
             def
         ));
         assert!(!label_matches("（一）予以公开", def));
+        let normative = &crate::model::layout::ACTIVE_2021[1];
+        assert!(label_matches("规范性文件", normative));
+        assert!(!label_matches("规章", normative));
         let secret = &crate::model::layout::REQUEST_ROWS_2021[4];
         assert!(label_matches("1. 属于国家秘密", secret));
         assert!(!label_matches("2.属于国家秘密", secret));

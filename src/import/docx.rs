@@ -127,7 +127,10 @@ fn collect(node: roxmltree::Node, out: &mut Vec<Block>) {
 fn paragraph_text(p: roxmltree::Node) -> String {
     let mut out = String::new();
     for n in p.descendants() {
-        if n.ancestors().any(|a| a.has_tag_name((W, "del"))) {
+        // Deleted text, and the copy Word keeps of a text box for old readers.
+        if n.ancestors()
+            .any(|a| a.has_tag_name((W, "del")) || a.tag_name().name() == "Fallback")
+        {
             continue;
         }
         if n.has_tag_name((W, "t")) {
@@ -151,6 +154,14 @@ fn table(tbl: roxmltree::Node) -> Grid {
     let mut b = GridBuilder::default();
     for tr in tbl.children().filter(|c| c.has_tag_name((W, "tr"))) {
         let mut cells = Vec::new();
+        // Grid columns a row leaves out before its first cell.
+        if let Some(n) = attr(tr, &["trPr", "gridBefore"]).and_then(|(_, v)| v?.parse().ok()) {
+            cells.push(SourceCell::Cell {
+                text: String::new(),
+                rowspan: 1,
+                colspan: n,
+            });
+        }
         // Cells sit in the row, or in content controls within it.
         let tcs = tr
             .descendants()
@@ -208,6 +219,27 @@ mod tests {
             .collect();
         assert_eq!(texts, vec![vec!["a", "b", "b"], vec!["a", "1", ""]]);
         assert_eq!(g.rows[0][0].origin, g.rows[1][0].origin);
+    }
+
+    #[test]
+    fn text_boxes_once_and_rows_starting_late() {
+        let xml = format!(
+            r#"<w:document xmlns:w="{W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><w:body>
+            <w:p><w:r><mc:AlternateContent><mc:Choice><w:t>框</w:t></mc:Choice><mc:Fallback><w:t>框</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr>
+              <w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+            </w:body></w:document>"#
+        );
+        let d = parse(&xml).unwrap();
+        let Block::Paragraph(p) = &d.blocks[0] else {
+            panic!("a paragraph")
+        };
+        assert_eq!(p, "框");
+        let Block::Table(g) = &d.blocks[1] else {
+            panic!("a table")
+        };
+        assert_eq!(g.rows[1][1].text, "1");
+        assert_eq!(g.rows[1][0].text, "");
     }
 
     #[test]

@@ -372,14 +372,6 @@ impl Page {
         }
     }
 
-    fn compact_text(&self, n: usize) -> String {
-        let mut s = String::new();
-        self.text(n, &mut s);
-        s.chars()
-            .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}')
-            .collect()
-    }
-
     /// The blocks under `n`: paragraphs and tables in order.
     fn blocks(&self, n: usize, para: &mut String, out: &mut Vec<Block>) {
         let flush = |para: &mut String, out: &mut Vec<Block>| {
@@ -468,79 +460,175 @@ const TITLE: [&str; 2] = ["政府信息公开", "年度报告"];
 const HEADINGS: [&str; 3] = ["主动公开政府信息", "收到和处理政府信息公开申请", "行政复议"];
 
 /// What a page gave.
+#[derive(Debug)]
 pub struct Read {
     pub document: Document,
     /// Said in the import's notes.
     pub notes: Vec<String>,
 }
 
-/// Reads a page's text. `None`: the page holds no report (no element has
-/// the three table headings).
-pub fn read(html: &str) -> Option<Read> {
+/// Deeper than any page an editor makes: the walks below recurse.
+const MAX_DEPTH: usize = 1000;
+
+/// The text of the subtree at `root` without whitespace, and each node's
+/// range in it, in one walk (no recursion: the depth is checked here).
+fn compact_ranges(page: &Page, root: usize) -> Result<(String, Vec<(usize, usize)>), ()> {
+    let mut text = String::new();
+    let mut ranges = vec![(0, 0); page.nodes.len()];
+    let mut stack = vec![(root, false, 0usize)];
+    while let Some((n, done, depth)) = stack.pop() {
+        if done {
+            ranges[n].1 = text.len();
+            continue;
+        }
+        if depth > MAX_DEPTH {
+            return Err(());
+        }
+        ranges[n].0 = text.len();
+        stack.push((n, true, depth));
+        match &page.nodes[n].data {
+            Data::Text(t) => text.extend(
+                t.chars()
+                    .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}'),
+            ),
+            Data::Element { name, .. } if HIDDEN.contains(&&*name.local) => {}
+            _ => {
+                for &c in page.nodes[n].children.iter().rev() {
+                    stack.push((c, false, depth + 1));
+                }
+            }
+        }
+    }
+    Ok((text, ranges))
+}
+
+/// Reads a page's text: its article, metadata and notes, or why it cannot
+/// be read.
+pub fn read(html: &str) -> Result<Read, String> {
     let nodes = html5ever::parse_document(Sink::default(), Default::default()).one(html);
     let page = Page { nodes };
     let body = page.find_all("body").first().copied().unwrap_or(0);
-    // Every element's text once, bottom-up, to find the smallest holder.
+    let (text, ranges) = compact_ranges(&page, body).map_err(|_| {
+        format!("the page nests its elements more than {MAX_DEPTH} deep; a report's page is far shallower: is it the right file?")
+    })?;
+    // Where each word occurs: an element holds a word when one occurrence
+    // lies inside its range.
+    let at = |word: &str| -> Vec<usize> { text.match_indices(word).map(|(i, _)| i).collect() };
+    let title_at: Vec<(Vec<usize>, usize)> = TITLE.iter().map(|w| (at(w), w.len())).collect();
+    let heading_at: Vec<(Vec<usize>, usize)> = HEADINGS.iter().map(|w| (at(w), w.len())).collect();
+    let holds = |(s, e): (usize, usize), (found, len): &(Vec<usize>, usize)| {
+        let i = found.partition_point(|&o| o < s);
+        found.get(i).is_some_and(|&o| o + len <= e)
+    };
+    // The smallest element holding the three headings, the title too if any does.
     let mut best: Option<(usize, usize, bool)> = None; // (node, length, has title)
-    for n in 0..page.nodes.len() {
-        if page.name(n).is_none() || !is_under(&page, n, body) {
+    for (n, &range) in ranges.iter().enumerate() {
+        if page.name(n).is_none() {
             continue;
         }
-        let text = page.compact_text(n);
-        if !HEADINGS.iter().all(|h| text.contains(h)) {
+        if !heading_at.iter().all(|h| holds(range, h)) {
             continue;
         }
-        let titled = TITLE.iter().all(|t| text.contains(t));
+        let titled = title_at.iter().all(|t| holds(range, t));
+        let len = range.1 - range.0;
         let better = match best {
             None => true,
-            Some((_, len, had)) => (titled && !had) || (titled == had && text.len() < len),
+            Some((_, l, had)) => (titled && !had) || (titled == had && len < l),
         };
         if better {
-            best = Some((n, text.len(), titled));
+            best = Some((n, len, titled));
         }
     }
-    let (article, _, titled) = best?;
+    let (article, _, titled) = best.ok_or_else(|| {
+        "the page is not a 政府信息公开工作年度报告: no part of it holds the headings of the three tables (主动公开政府信息情况, 收到和处理政府信息公开申请情况, 行政复议、行政诉讼情况)".to_string()
+    })?;
     let mut notes = Vec::new();
     let mut blocks = Vec::new();
-    if !titled {
-        // The title sits apart (in <title> or a header outside the article).
-        let title = page
-            .find_all("title")
-            .first()
-            .map(|&t| {
-                let mut s = String::new();
-                page.text(t, &mut s);
-                normalize_cell(&s)
-            })
-            .filter(|t| TITLE.iter().all(|w| t.contains(w)));
-        if let Some(t) = title {
-            notes.push(format!("the title is taken from the page's <title>: {t}"));
-            blocks.push(Block::Paragraph(t));
-        }
-    }
     let mut para = String::new();
     page.blocks(article, &mut para, &mut blocks);
     let rest = normalize_cell(&para);
     if !rest.is_empty() {
         blocks.push(Block::Paragraph(rest));
     }
+    if !titled || !has_title_line(&blocks) {
+        place_title(&page, &mut blocks, &mut notes);
+    }
     let meta = metadata(&page, article, body);
-    Some(Read {
+    Ok(Read {
         document: Document { blocks, meta },
         notes,
     })
 }
 
-fn is_under(page: &Page, mut n: usize, ancestor: usize) -> bool {
-    loop {
-        if n == ancestor {
-            return true;
-        }
-        match page.nodes[n].parent {
-            Some(p) => n = p,
-            None => return false,
+/// A line naming the report with its year (`…2023年…年度报告`).
+fn is_title_line(p: &str) -> bool {
+    let chars: Vec<char> = p.chars().collect();
+    p.contains("年度报告")
+        && chars
+            .windows(5)
+            .any(|w| w[0] == '2' && w[1..4].iter().all(char::is_ascii_digit) && w[4] == '年')
+}
+
+/// Paragraphs before the first section heading.
+fn head_blocks(blocks: &[Block]) -> usize {
+    blocks
+        .iter()
+        .position(|b| {
+            matches!(b, Block::Paragraph(p) if p.contains("总体情况") || p.contains(HEADINGS[0]))
+        })
+        .unwrap_or(blocks.len())
+}
+
+fn has_title_line(blocks: &[Block]) -> bool {
+    blocks[..head_blocks(blocks)]
+        .iter()
+        .any(|b| matches!(b, Block::Paragraph(p) if is_title_line(p)))
+}
+
+/// When the article has no line naming the report with its year (the
+/// title printed apart, or split over two lines), the page's own title:
+/// a `<meta name="ArticleTitle">`, a heading element, or `<title>` (its
+/// part naming the report). The article's lines that are pieces of it go.
+fn place_title(page: &Page, blocks: &mut Vec<Block>, notes: &mut Vec<String>) {
+    let text_of = |n: usize| {
+        let mut s = String::new();
+        page.text(n, &mut s);
+        normalize_cell(&s)
+    };
+    let mut candidates: Vec<(String, &str)> = Vec::new();
+    for m in page.find_all("meta") {
+        let name = page.attr(m, "name").unwrap_or("").to_ascii_lowercase();
+        if matches!(name.as_str(), "articletitle" | "title" | "dc.title")
+            && let Some(v) = page.attr(m, "content")
+        {
+            candidates.push((normalize_cell(v), "the page's <meta name=\"ArticleTitle\">"));
         }
     }
+    for tag in ["h1", "h2", "h3"] {
+        for n in page.find_all(tag) {
+            candidates.push((text_of(n), "a heading outside the article"));
+        }
+    }
+    for n in page.find_all("title") {
+        for part in text_of(n).split(['_', '|', '-', '－']) {
+            candidates.push((part.trim().to_string(), "the page's <title>"));
+        }
+    }
+    let Some((title, from)) = candidates.into_iter().find(|(t, _)| is_title_line(t)) else {
+        return;
+    };
+    let compact = |t: &str| -> String { t.chars().filter(|c| !c.is_whitespace()).collect() };
+    let whole = compact(&title);
+    let head = head_blocks(blocks);
+    let mut i = 0;
+    blocks.retain(|b| {
+        let piece = i < head
+            && matches!(b, Block::Paragraph(p) if !compact(p).is_empty() && whole.contains(&compact(p)));
+        i += 1;
+        !piece
+    });
+    notes.push(format!("the title is taken from {from}: {title}"));
+    blocks.insert(0, Block::Paragraph(title));
 }
 
 /// `发布日期：…` and `索引号：…` lines from the page around the article, and
@@ -661,6 +749,12 @@ mod tests {
         assert_eq!(g.rows[1][0].text, "a");
         assert_eq!(g.rows[0][1].text, "b");
         assert_eq!(g.rows[1][1].text, "—");
-        assert!(read("<p>hello</p>").is_none());
+        assert!(
+            read("<p>hello</p>")
+                .unwrap_err()
+                .contains("not a 政府信息公开工作年度报告")
+        );
+        let deep = "<div>".repeat(5000);
+        assert!(read(&deep).unwrap_err().contains("more than 1000 deep"));
     }
 }

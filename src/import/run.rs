@@ -117,10 +117,10 @@ pub fn read_source(path: &Path) -> Result<Source> {
                     decoded.encoding
                 ));
             }
-            let read = super::html::read(&decoded.text).ok_or_else(|| Error::Import {
+            let read = super::html::read(&decoded.text).map_err(|message| Error::Import {
                 file: path.to_path_buf(),
                 line: None,
-                message: "the page is not a 政府信息公开工作年度报告: no part of it holds the headings of the three tables (主动公开政府信息情况, 收到和处理政府信息公开申请情况, 行政复议、行政诉讼情况)".to_string(),
+                message,
             })?;
             notes.extend(read.notes);
             (super::document::to_text(&read.document, path)?, notes)

@@ -293,10 +293,15 @@ fn html_table(layout: &Layout) -> String {
             if cell.cols > 1 {
                 out.push_str(&format!(" colspan=\"{}\"", cell.cols));
             }
-            // Cells as editors leave them: a <p> with a <span> inside.
+            // Cells as editors leave them: a <p> with a <span> inside; an
+            // empty cell as Word pastes it (`<o:p> </o:p>`, seen on real pages).
+            let text = if cell.text.is_empty() {
+                "<o:p> </o:p>"
+            } else {
+                cell.text.as_str()
+            };
             out.push_str(&format!(
-                " style=\"border:1px solid\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">{}</span></p></td>",
-                cell.text
+                " style=\"border:1px solid\" valign=\"top\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">{text}</span></p></td>"
             ));
         }
         out.push_str("</tr>\n");
@@ -653,7 +658,7 @@ fn a_row_out_of_the_template_order_is_placed_by_its_label() {
     let s = pingtan_2023();
     // 行政强制 printed before 行政处罚: the labels say which is which.
     let page = html_page(&s, "utf-8", true);
-    let punish = "<tr><td style=\"border:1px solid\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">行政处罚</span></p></td><td colspan=\"3\" style=\"border:1px solid\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">1330</span></p></td></tr>\n";
+    let punish = "<tr><td style=\"border:1px solid\" valign=\"top\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">行政处罚</span></p></td><td colspan=\"3\" style=\"border:1px solid\" valign=\"top\"><p style=\"text-align:center\"><span style=\"font-family:宋体\">1330</span></p></td></tr>\n";
     assert!(page.contains(punish));
     let swapped = page.replacen(punish, "", 1).replacen(
         "</tr>\n</tbody></table>\n<p><strong>三",
@@ -709,4 +714,150 @@ fn pages_that_are_not_reports_and_old_word_files_are_refused() {
         "{err}"
     );
     assert!(!root.join("content/a").exists());
+}
+
+#[test]
+fn a_page_whose_figures_break_a_rule_is_kept_as_published() {
+    // The cells' places are certain in a table: an inconsistent original is
+    // the agency's, imported as printed and flagged, never "corrected".
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = pingtan_2023();
+    s.requests[23] = ["79", "1", "0", "0", "0", "0", "80"];
+    let path = write(
+        dir.path(),
+        "broken.html",
+        html_page(&s, "utf-8", true).as_bytes(),
+    );
+    let r = read(&path);
+    assert_eq!(assert_every_cell(&s, &r), 200);
+    assert!(r.as_published());
+    assert_eq!(r.uncertain(), 0);
+    assert!(
+        r.broken
+            .iter()
+            .any(|b| b.contains("(R1)") || b.contains("(R3)")),
+        "{:?}",
+        r.broken
+    );
+}
+
+#[test]
+fn a_folder_of_pages_and_word_files_is_imported_in_year_order() {
+    let (dir, root) = new_site();
+    let folder = dir.path().join("downloads");
+    std::fs::create_dir(&folder).unwrap();
+    // Named so that the 2023 page sorts first: the years decide the order.
+    write(
+        &folder,
+        "a.html",
+        html_page(&pingtan_2023(), "utf-8", true).as_bytes(),
+    );
+    write(&folder, "b.docx", &docx(&web_2019()));
+    write(&folder, "notes.md", b"not a report file");
+    // An old Word file is refused by name; the others are written all the same.
+    write(&folder, "c.doc", b"\xd0\xcf\x11\xe0 binary");
+    let (code, out, err) = gongkai(
+        &root,
+        &["import", folder.to_str().unwrap(), "--agency", "mixed"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("c.doc: an old binary Word file (.doc) cannot be read"),
+        "{err}"
+    );
+    let b = out
+        .find("b.docx: format 2019")
+        .unwrap_or_else(|| panic!("{out}"));
+    let a = out
+        .find("a.html: format 2021")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(b < a, "{out}");
+    assert!(out.contains("imported 2 of 3 file(s)"), "{out}");
+    assert!(root.join("content/mixed/2019.yaml").exists());
+    assert!(root.join("content/mixed/2023.yaml").exists());
+}
+
+#[test]
+fn cut_pages_and_word_files_never_panic() {
+    // Truncated downloads: each cut is read or refused with a message.
+    let dir = tempfile::tempdir().unwrap();
+    let page = html_page(&pingtan_2023(), "utf-8", true);
+    let cuts: Vec<usize> = (1..60).map(|i| page.len() * i / 60).collect();
+    let mut refused = 0;
+    for cut in &cuts {
+        // Cut anywhere, mid-character too (decoded with a replacement).
+        let path = write(dir.path(), "cut.html", &page.as_bytes()[..*cut]);
+        if let Err(e) = import::read_source(&path) {
+            assert!(e.to_string().contains("cut.html: "), "{e}");
+            refused += 1;
+        }
+    }
+    assert!(refused > 0);
+    let bytes = docx(&web_2019());
+    for i in 1..40 {
+        let path = write(dir.path(), "cut.docx", &bytes[..bytes.len() * i / 40]);
+        let e = import::read_source(&path).unwrap_err().to_string();
+        assert!(e.contains("cut.docx: "), "{e}");
+    }
+}
+
+#[test]
+fn a_title_split_over_two_lines_is_taken_from_the_page() {
+    // As 平潭's pages print it: the name and year on one line, 政府信息公开
+    // 工作年度报告 on the next; the page's ArticleTitle meta names it whole.
+    let dir = tempfile::tempdir().unwrap();
+    let s = pingtan_2023();
+    let page = html_page(&s, "utf-8", true)
+        .replace(
+            &format!("<div class=\"article_title\">{}</div>", s.title),
+            "",
+        )
+        .replace(
+            "<div class=\"TRS_Editor\">\n",
+            "<div class=\"TRS_Editor\">\n<p>平潭综合实验区2023年度</p><p>政府信息公开工作年度报告</p>\n",
+        )
+        .replace(
+            "<title>",
+            &format!("<meta name=\"ArticleTitle\" content=\"{}\"/>\n<title>", s.title),
+        );
+    let path = write(dir.path(), "split.html", page.as_bytes());
+    let source = import::read_source(&path).unwrap();
+    assert!(
+        source.notes.contains(&format!(
+            "the title is taken from the page's <meta name=\"ArticleTitle\">: {}",
+            s.title
+        )),
+        "{:?}",
+        source.notes
+    );
+    let r = read(&path);
+    assert_eq!((r.year, r.name.as_str()), (2023, "平潭综合实验区"));
+    assert!(
+        !r.markdown.contains("平潭综合实验区2023年度"),
+        "{}",
+        r.markdown
+    );
+    assert_eq!(assert_every_cell(&s, &r), 200);
+}
+
+#[test]
+fn quirks_of_a_real_page_are_read() {
+    // As the page of 沭阳县发展和改革局's 2023 report prints its tables
+    // (www.shuyang.gov.cn, seen through a crawler's copy): 「规范性文件」 in a
+    // 2021 table 二, headings broken over two <p> in one cell (商业 / 企业),
+    // an empty <o:p> before 自然人, labels split over spans.
+    let dir = tempfile::tempdir().unwrap();
+    let s = pingtan_2023();
+    let page = html_page(&s, "utf-8", true)
+        .replace(">行政规范性文件<", ">规范性文件<")
+        .replace(">商业企业<", ">商业</span></p>\n<p><span>企业<")
+        .replace(
+            ">自然人<",
+            "><o:p> </o:p></span></p><p><span>自然</span><span>人<",
+        )
+        .replace(">三、本年度办理结果<", ">三</span><span>、本年度办理结果<");
+    assert_eq!(page.matches("规范性文件<").count(), 1);
+    let path = write(dir.path(), "quirks.html", page.as_bytes());
+    let r = read(&path);
+    assert_eq!(assert_every_cell(&s, &r), 200);
 }
