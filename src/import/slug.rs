@@ -80,7 +80,8 @@ pub fn district(site_title: &str, names: &[&str]) -> Option<String> {
 /// stays whole). The district's own government (卫滨区人民政府) keeps the
 /// district's name (卫滨区), never the bare 人民政府. 人民政府 and 办事处 are
 /// left out when something comes before them (平原镇人民政府 → 平原镇,
-/// 中同街街道办事处 → 中同街街道).
+/// 中同街街道办事处 → 中同街街道), and 人民政府 when something follows it
+/// (上海市人民政府办公厅 → 办公厅).
 pub fn short_part<'a>(name: &'a str, district: Option<&str>) -> &'a str {
     let own = || {
         name.char_indices()
@@ -96,6 +97,11 @@ pub fn short_part<'a>(name: &'a str, district: Option<&str>) -> &'a str {
         Some(rest) => rest,
         None => name,
     };
+    // The government's own offices: 人民政府办公室 → 办公室.
+    let part = part
+        .strip_prefix("人民政府")
+        .filter(|p| !p.is_empty())
+        .unwrap_or(part);
     ["人民政府", "办事处"]
         .iter()
         .find_map(|s| part.strip_suffix(s).filter(|p| !p.is_empty()))
@@ -185,6 +191,8 @@ mod tests {
         assert_eq!(short_part("新乡市卫滨区教育局", None), "卫滨区教育局");
         assert_eq!(short_part("平潭综合实验区", None), "平潭综合实验区");
         assert_eq!(short_part("城市管理局", None), "城市管理局");
+        assert_eq!(short_part("上海市人民政府办公厅", None), "办公厅");
+        assert_eq!(short_part("卫滨区人民政府办公室", d), "办公室");
         assert_eq!(short_part("市场监督管理局", None), "市场监督管理局");
         let taken = |s: &str| s == "jiaoyuju" || s == "jiaoyuju-2";
         assert_eq!(

@@ -284,3 +284,36 @@ fn year_and_cell_need_an_agency() {
         "error: x.txt: --year and --cell apply to one agency's file: give its --agency\n"
     );
 }
+
+/// The real published reports of `tests/fixtures/import/reports/`, five
+/// agencies of five places, pointed at as one folder: slugs after each
+/// name's own division (no district is shared), the glued 平潭 text refused
+/// with its cell, the four others written; then `check` passes.
+#[test]
+fn the_real_reports_as_one_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let (code, _, err) = gongkai(dir.path(), &["init", root.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let reports = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/reports");
+    let (code, out, err) = gongkai(&root, &["import", reports.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert_eq!(
+        out,
+        "file                          agency                  slug                   year  format  cells  uncertain  blank  broken  result
+2025_shanghai_bgt.txt         上海市人民政府办公厅    bangongting            2025  text      200          2      0       0  written
+2023_shuyang_fagaiju.txt      沭阳县发展和改革局      fazhanhegaigeju        2023  text      200          0    125       0  written
+2024_hongzequ.txt             淮安市洪泽区人民政府    hongzequ               2024  text      186          0      0       0  written
+2023_pingtan.txt              平潭综合实验区          pingtanzongheshiyanqu  2023  text                                     refused: line 10: 行政规范性文件 · 本年废止件数: the digits \"77132470\" split 21 ways (the prose's 「制发的规范性文件77件」 keeps 5) i…
+2024_weibin_zhongtongjie.txt  卫滨区中同街街道办事处  zhongtongjiejiedao     2024  text      200          0      0       0  written
+imported 4 of 5 file(s); 1 refused
+"
+    );
+    assert!(
+        err.contains("give it with --cell active.normative_documents.repealed=N"),
+        "{err}"
+    );
+    assert!(!root.join("content/pingtanzongheshiyanqu").exists());
+    let (code, out, err) = gongkai(&root, &["check"]);
+    assert_eq!(code, 0, "{out}\n{err}");
+}
