@@ -11,17 +11,15 @@
 
 use std::path::Path;
 
-use crate::import::{Render, fixture, gongkai, pdf_of, render, rows_2021};
+use crate::import::{Render, fixture, gongkai, new_site, pdf_of, render, rows_2021};
 use crate::import_formats::{docx, html_page, pingtan_2023, web_2019};
 use crate::import_rules::glued_2023;
 
 /// A site with two agencies before the import: 教育 (whose short name is
 /// what the reports' titles call it) and a `ceshiju` that is another
 /// agency, so that 示范区测试局's slug clashes.
-fn site(dir: &Path) -> std::path::PathBuf {
-    let root = dir.join("site");
-    let (code, _, err) = gongkai(dir, &["init", root.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
+fn site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, root) = new_site();
     for (slug, yaml) in [
         (
             "jiaoyu",
@@ -32,7 +30,7 @@ fn site(dir: &Path) -> std::path::PathBuf {
         std::fs::create_dir_all(root.join("content").join(slug)).unwrap();
         std::fs::write(root.join("content").join(slug).join("agency.yaml"), yaml).unwrap();
     }
-    root
+    (dir, root)
 }
 
 /// The district's folder: 示范区测试局 2021–2023 (the 2021 one as a PDF
@@ -111,8 +109,7 @@ const PLAN: &str = "plan (12 file(s); dry run: nothing is written):
 
 #[test]
 fn a_district_folder_is_imported_agency_by_agency_in_year_order() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = site(dir.path());
+    let (dir, root) = site();
     let reports = folder(dir.path(), false);
     let folder = reports.to_str().unwrap();
 
@@ -225,8 +222,7 @@ fn a_district_folder_mixing_text_and_pdf() {
             .is_ok(),
         "this test needs pdftotext (apt-get install poppler-utils)"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let root = site(dir.path());
+    let (dir, root) = site();
     let reports = folder(dir.path(), true);
     let (code, out, err) = gongkai(&root, &["import", reports.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}\n{err}");
@@ -244,8 +240,7 @@ fn a_district_folder_mixing_text_and_pdf() {
 /// other year is written. One file named twice is no such pair.
 #[test]
 fn the_same_agency_and_year_twice_refuses_both() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = site(dir.path());
+    let (dir, root) = site();
     let reports = dir.path().join("reports");
     std::fs::create_dir(&reports).unwrap();
     std::fs::write(reports.join("2021.txt"), rows_2021()).unwrap();
@@ -275,8 +270,7 @@ imported 1 of 3 file(s); 2 refused
 /// are refused before anything is read.
 #[test]
 fn year_and_cell_need_an_agency() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = site(dir.path());
+    let (_dir, root) = site();
     let (code, out, err) = gongkai(&root, &["import", "x.txt", "--year", "2022"]);
     assert_eq!((code, out.as_str()), (1, ""));
     assert_eq!(
@@ -291,10 +285,7 @@ fn year_and_cell_need_an_agency() {
 /// with its cell, the four others written; then `check` passes.
 #[test]
 fn the_real_reports_as_one_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    let (code, _, err) = gongkai(dir.path(), &["init", root.to_str().unwrap()]);
-    assert_eq!(code, 0, "{err}");
+    let (_dir, root) = new_site();
     let reports = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/reports");
     let (code, out, err) = gongkai(&root, &["import", reports.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}\n{err}");
