@@ -228,8 +228,16 @@ pub fn blank_cells(report: &Report) -> Vec<(&Row, Vec<usize>)> {
 /// Checks the rules that look across reports (X1, X2, X5) and adds every
 /// report's own arithmetic (R1–R6), with the contract's severities.
 pub fn check_site(site: &Site, diagnostics: &mut Diagnostics) {
-    for report in &site.reports {
-        diagnostics.extend(check_report(site, report));
+    use rayon::prelude::*;
+    // Each report's rules read only it and its predecessor: in parallel,
+    // collected in the reports' order (the diagnostics are sorted anyway).
+    let found: Vec<Vec<Diagnostic>> = site
+        .reports
+        .par_iter()
+        .map(|report| check_report(site, report))
+        .collect();
+    for list in found {
+        diagnostics.extend(list);
     }
 }
 

@@ -27,6 +27,10 @@ use serde::Serialize;
 use super::page::Page;
 use super::terms;
 
+/// Every term's postings, the long terms' text and the pages' summed
+/// length, for a run of pages.
+type Postings<'p> = (HashMap<u64, Vec<u64>, Fast>, HashMap<u64, &'p str>, u64);
+
 /// Pages per text chunk. Eight (an agency's pages, which sit together,
 /// mostly in one or two chunks) rather than four: the chunks are most of
 /// the index's files, and creating files is most of what the index costs
@@ -69,22 +73,39 @@ pub fn files<P: Borrow<Page> + Sync>(pages: &[P]) -> Vec<(PathBuf, Vec<u8>)> {
     order.sort_by_cached_key(|p| (slug(p), p.path.clone()));
     let n = order.len();
 
-    // Postings in page order: page number << 8 | weight.
-    let mut postings: HashMap<u64, Vec<u64>, Fast> = HashMap::with_hasher(Fast);
-    let mut long: HashMap<u64, &str> = HashMap::new();
-    let mut total_length = 0u64;
-    for (doc, page) in order.iter().enumerate() {
-        total_length += page.length as u64;
-        for &t in &page.terms {
-            postings
-                .entry(t >> 8)
-                .or_default()
-                .push(((doc as u64) << 8) | (t & 0xFF));
-        }
-        for (k, w) in &page.long {
-            long.entry(*k).or_insert(w);
-        }
-    }
+    // Postings in page order: page number << 8 | weight. Made for runs of
+    // pages in parallel, then joined in page order (a later run's pages
+    // come after an earlier run's in every list).
+    let run = n.div_ceil(rayon::current_num_threads().max(1)).max(1024);
+    let (postings, long, total_length) = order
+        .par_chunks(run)
+        .enumerate()
+        .map(|(i, pages)| {
+            let mut part = Postings::default();
+            for (j, page) in pages.iter().enumerate() {
+                let doc = (i * run + j) as u64;
+                part.2 += page.length as u64;
+                for &t in &page.terms {
+                    part.0
+                        .entry(t >> 8)
+                        .or_default()
+                        .push((doc << 8) | (t & 0xFF));
+                }
+                for (k, w) in &page.long {
+                    part.1.entry(*k).or_insert(&**w);
+                }
+            }
+            part
+        })
+        .reduce(Postings::default, |mut left, right| {
+            for (key, list) in right.0 {
+                left.0.entry(key).or_default().extend(list);
+            }
+            for (k, w) in right.1 {
+                left.1.entry(k).or_insert(w);
+            }
+            (left.0, left.1, left.2 + right.2)
+        });
     let average = (total_length as f64 / n.max(1) as f64).max(1.0);
     let norm: Vec<f64> = order
         .iter()
