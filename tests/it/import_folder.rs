@@ -83,6 +83,8 @@ fn folder(dir: &Path, pdf: bool) -> std::path::PathBuf {
     )
     .unwrap();
     std::fs::write(reports.join("others/shuyang-2019.docx"), docx(&web_2019())).unwrap();
+    // An old binary Word file: refused by name, with what to do.
+    std::fs::write(reports.join("others/old.doc"), b"\xd0\xcf\x11\xe0").unwrap();
     std::fs::write(
         reports.join("others/minutes.txt"),
         "示范区测试局会议纪要\n\n一、会议议题\n研究部署政务公开工作。\n",
@@ -92,7 +94,7 @@ fn folder(dir: &Path, pdf: bool) -> std::path::PathBuf {
     reports
 }
 
-const PLAN: &str = "plan (12 file(s); dry run: nothing is written):
+const PLAN: &str = "plan (13 file(s); dry run: nothing is written):
   ceshi/old/c.txt → 示范区测试局 2021: new agency content/ceshiju-2
   ceshi/b.txt → 示范区测试局 2022: new agency content/ceshiju-2
   ceshi/a.txt → 示范区测试局 2023: new agency content/ceshiju-2
@@ -105,6 +107,7 @@ const PLAN: &str = "plan (12 file(s); dry run: nothing is written):
   others/wjw-2022.txt → 示范区卫生健康委员会 2022: new agency content/weishengjiankangweiyuanhui
   others/wjw-2023.txt → 示范区卫生健康委员会 2023: new agency content/weishengjiankangweiyuanhui
   others/minutes.txt → refused: section 二、主动公开政府信息情况 is not found (a heading with the words 主动公开政府信息情况, whatever its numbering); the…
+  others/old.doc → refused: an old binary Word file (.doc) cannot be read: save it as .docx first (Word or WPS: 另存为 → .docx), or…
 ";
 
 #[test]
@@ -131,7 +134,7 @@ fn a_district_folder_is_imported_agency_by_agency_in_year_order() {
     let (code, out, err) = gongkai(&root, &["import", folder]);
     assert_eq!(code, 1, "{out}\n{err}");
     assert_eq!(out, table("written", "imported"));
-    // 12 files, but stderr is no terminal here: no progress bar drawn.
+    // 13 files, but stderr is no terminal here: no progress bar drawn.
     assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err}");
     // The refusal, whole, with its file.
     assert!(
@@ -191,20 +194,21 @@ fn a_district_folder_is_imported_agency_by_agency_in_year_order() {
 /// The summary table of the folder, each file's result `done` (`@`), the
 /// last line's verb `last`.
 fn table(done: &str, last: &str) -> String {
-    "file                      agency                slug                        year  format    cells  uncertain  blank  broken  result
-ceshi/old/c.txt           示范区测试局          ceshiju-2                   2021  text        200          1      0       0  @
-ceshi/b.txt               示范区测试局          ceshiju-2                   2022  text        200          1      0       0  @
-ceshi/a.txt               示范区测试局          ceshiju-2                   2023  text        200          3      0       0  @
-others/jy-2021.txt        示范区教育局          jiaoyu                      2021  text        200          0      0       0  @
-others/jy-2022.txt        示范区教育局          jiaoyu                      2022  text        200          0      0       0  @
-others/jy-2023.txt        示范区教育局          jiaoyu                      2023  text        200          0      0       0  @
-others/pingtan-2023.html  平潭综合实验区        pingtanzongheshiyanqu       2023  web page    200          0      0       0  @
-others/shuyang-2019.docx  沭阳县示范局          shifanju                    2019  Word        198          0    119       0  @
-others/wjw-2021.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2021  text        200          0      0       0  @
-others/wjw-2022.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2022  text        200          0      0       0  @
-others/wjw-2023.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2023  text        200          0      0       0  @
-others/minutes.txt                                                                text                                       refused: section 二、主动公开政府信息情况 is not found (a heading with the words 主动公开政府信息情况, whatever its numbering); the…
-LAST 11 of 12 file(s); 1 refused
+    "file                      agency                slug                        year  format        cells  uncertain  blank  broken  result
+ceshi/old/c.txt           示范区测试局          ceshiju-2                   2021  text            200          1      0       0  @
+ceshi/b.txt               示范区测试局          ceshiju-2                   2022  text            200          1      0       0  @
+ceshi/a.txt               示范区测试局          ceshiju-2                   2023  text            200          3      0       0  @
+others/jy-2021.txt        示范区教育局          jiaoyu                      2021  text            200          0      0       0  @
+others/jy-2022.txt        示范区教育局          jiaoyu                      2022  text            200          0      0       0  @
+others/jy-2023.txt        示范区教育局          jiaoyu                      2023  text            200          0      0       0  @
+others/pingtan-2023.html  平潭综合实验区        pingtanzongheshiyanqu       2023  web page        200          0      0       0  @
+others/shuyang-2019.docx  沭阳县示范局          shifanju                    2019  Word            198          0    119       0  @
+others/wjw-2021.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2021  text            200          0      0       0  @
+others/wjw-2022.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2022  text            200          0      0       0  @
+others/wjw-2023.txt       示范区卫生健康委员会  weishengjiankangweiyuanhui  2023  text            200          0      0       0  @
+others/minutes.txt                                                                text                                           refused: section 二、主动公开政府信息情况 is not found (a heading with the words 主动公开政府信息情况, whatever its numbering); the…
+others/old.doc                                                                    old Word/WPS                                   refused: an old binary Word file (.doc) cannot be read: save it as .docx first (Word or WPS: 另存为 → .docx), or…
+LAST 11 of 13 file(s); 2 refused
 "
     .replace('@', done)
     .replace("LAST", last)
@@ -227,8 +231,8 @@ fn a_district_folder_mixing_text_and_pdf() {
     let (code, out, err) = gongkai(&root, &["import", reports.to_str().unwrap()]);
     assert_eq!(code, 1, "{out}\n{err}");
     let expected = table("written", "imported").replace(
-        "ceshi/old/c.txt           示范区测试局          ceshiju-2                   2021  text    ",
-        "ceshi/old/c.pdf           示范区测试局          ceshiju-2                   2021  PDF     ",
+        "ceshi/old/c.txt           示范区测试局          ceshiju-2                   2021  text  ",
+        "ceshi/old/c.pdf           示范区测试局          ceshiju-2                   2021  PDF   ",
     );
     assert_eq!(out, expected);
     let (code, out, err) = gongkai(&root, &["check"]);
