@@ -157,6 +157,20 @@ impl Running {
         Some(())
     }
 
+    /// Adds the sums of another set of reports (a member site's).
+    fn add_sums(&mut self, part: &Aggregate) -> Option<()> {
+        self.requests
+            .add(&part.requests, self.single_other, false)?;
+        self.reviews.add(&part.reviews, false, false)?;
+        for (format, n, rows) in &part.active {
+            let (_, count, sums) = self.active.iter_mut().find(|(f, ..)| f == format)?;
+            sums.add(rows, false, false)?;
+            *count += n;
+        }
+        self.reports += part.reports;
+        Some(())
+    }
+
     fn aggregate(&self) -> Option<Aggregate> {
         let mut requests: Vec<Row> = self.requests.rows()?;
         // （七）总计 from the summed leaves, never from printed totals.
@@ -300,6 +314,18 @@ pub fn sum(reports: &[&Report]) -> Option<Aggregate> {
     let mut running = Running::new(reports.iter().any(|r| r.single_other));
     for report in reports {
         running.add(&Tables::from(*report), false)?;
+    }
+    running.aggregate()
+}
+
+/// Sums of sums: the cells of `parts` (each the sums of a set of reports:
+/// the site's own, a member site's) added, the totals derived from the
+/// summed cells as for reports. `None` on overflow.
+pub fn combine<'a>(parts: impl IntoIterator<Item = &'a Aggregate>) -> Option<Aggregate> {
+    let parts: Vec<&Aggregate> = parts.into_iter().collect();
+    let mut running = Running::new(parts.iter().any(|p| p.single_other));
+    for part in parts {
+        running.add_sums(part)?;
     }
     running.aggregate()
 }

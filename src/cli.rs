@@ -31,6 +31,10 @@ pub enum Command {
         /// Exit 1 on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// A member whose summary cannot be read (missing file, unreachable
+        /// URL) is a warning, not an error.
+        #[arg(long)]
+        allow_missing_members: bool,
     },
     /// Check, then build the site into its output folder (atomically).
     Build {
@@ -48,6 +52,10 @@ pub enum Command {
         /// exchange it in one step (for the crash tests).
         #[arg(long, hide = true)]
         two_step_swap: bool,
+        /// Build without a member whose summary cannot be read (missing
+        /// file, unreachable URL): a warning, and a notice on every page.
+        #[arg(long)]
+        allow_missing_members: bool,
     },
     /// The supervisor's review, out of the public site: per year a printable
     /// page of flags (late, missing, inconsistent, copied prose, jumps…),
@@ -82,6 +90,9 @@ pub enum Command {
         /// After each rebuild, print how long each phase took.
         #[arg(long)]
         timings: bool,
+        /// Preview without a member whose summary cannot be read.
+        #[arg(long)]
+        allow_missing_members: bool,
     },
     /// Write a synthetic site (benchmarks, tests): AGENCIES × YEARS reports
     /// that pass every rule.

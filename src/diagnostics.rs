@@ -117,6 +117,8 @@ pub enum Rule {
     Prose,
     Config,
     Content,
+    /// A member's summary (`[[members]]`) that cannot be read or is wrong.
+    Member,
 }
 
 impl Rule {
@@ -160,6 +162,7 @@ impl Rule {
             Rule::Prose => "prose",
             Rule::Config => "config",
             Rule::Content => "content",
+            Rule::Member => "member",
         }
     }
 }

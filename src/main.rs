@@ -37,8 +37,16 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             println!("next: cd {} && gongkai check", dir.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { deny_warnings } => {
-            let loaded = commands::check(root);
+        Command::Check {
+            deny_warnings,
+            allow_missing_members,
+        } => {
+            let loaded = commands::check_with(
+                root,
+                gongkai::load::LoadOptions {
+                    allow_missing_members,
+                },
+            );
             console::diagnostics(&loaded);
             let d = &loaded.diagnostics;
             if let Some(site) = &loaded.site {
@@ -63,6 +71,7 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             timings,
             no_sync,
             two_step_swap,
+            allow_missing_members,
         } => {
             let options = gongkai::pipeline::BuildOptions {
                 output,
@@ -71,6 +80,9 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
                     gongkai::output::Swap::TwoRenames
                 } else {
                     gongkai::output::Swap::Exchange
+                },
+                load: gongkai::load::LoadOptions {
+                    allow_missing_members,
                 },
             };
             let result = gongkai::pipeline::load_and_build(root, &options);
@@ -112,7 +124,20 @@ fn run(command: Command, root: &std::path::Path) -> gongkai::Result<ExitCode> {
             open,
             poll,
             timings,
-        } => print::serve(root, ServeOptions { bind, port, poll }, open, timings),
+            allow_missing_members,
+        } => print::serve(
+            root,
+            ServeOptions {
+                bind,
+                port,
+                poll,
+                load: gongkai::load::LoadOptions {
+                    allow_missing_members,
+                },
+            },
+            open,
+            timings,
+        ),
         Command::Generate {
             dir,
             agencies,

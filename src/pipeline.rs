@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::load::{Loaded, load};
+use crate::load::{LoadOptions, Loaded, load_with};
 use crate::model::Site;
 use crate::output::{self, Counted, Sink, Staging};
 use crate::render::{Job, Product, Renderer, Theme, search};
@@ -39,6 +39,8 @@ pub struct BuildOptions {
     pub sync: bool,
     /// How it takes the output's place.
     pub swap: output::Swap,
+    /// How the site is loaded (`--allow-missing-members`).
+    pub load: LoadOptions,
 }
 
 impl Default for BuildOptions {
@@ -47,6 +49,7 @@ impl Default for BuildOptions {
             output: None,
             sync: true,
             swap: output::Swap::default(),
+            load: LoadOptions::default(),
         }
     }
 }
@@ -55,7 +58,7 @@ impl Default for BuildOptions {
 /// errors is refused: the error carries what was loaded (diagnostics and
 /// sources), so the caller prints them without loading again.
 pub fn load_and_build(root: &Path, options: &BuildOptions) -> Result<(Loaded, BuildSummary)> {
-    let loaded = load(root);
+    let loaded = load_with(root, options.load);
     if loaded.diagnostics.has_errors() || loaded.site.is_none() {
         return Err(Error::Invalid(Box::new(loaded)));
     }

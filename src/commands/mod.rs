@@ -20,6 +20,11 @@ pub fn check(root: &Path) -> Loaded {
     load(root)
 }
 
+/// [`check`], with options (`--allow-missing-members`).
+pub fn check_with(root: &Path, options: crate::load::LoadOptions) -> Loaded {
+    crate::load::load_with(root, options)
+}
+
 /// Checks, then builds into `output` (default: `output_dir` of site.toml),
 /// durably, as `build` does. Content with errors is refused (what was
 /// loaded is in the error); warnings are returned with the summary.

@@ -14,6 +14,9 @@ use crate::model::{Agency, Report, Site, rules};
 
 #[derive(Default)]
 pub struct LoadCache {
+    /// `--allow-missing-members` (members are read again on every load:
+    /// a few small files).
+    pub options: super::LoadOptions,
     /// The site.toml the folders were loaded under; another one reloads all.
     config: Option<u64>,
     /// site.toml's and content/'s own diagnostics (stray files, folder names).
@@ -44,7 +47,14 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache, changed: &[PathBuf]) -> L
         diagnostics: Diagnostics::default(),
         sources: BTreeMap::new(),
     };
-    let site = loader.run_cached(cache, changed);
+    let mut site = loader.run_cached(cache, changed);
+    if let Some(site) = &mut site {
+        super::members::read_members(
+            site,
+            cache.options.allow_missing_members,
+            &mut loader.diagnostics,
+        );
+    }
     let read = clock.elapsed();
     let clock = std::time::Instant::now();
     if let Some(site) = &site {
@@ -90,7 +100,10 @@ impl Loader {
             h.finish()
         });
         let Some(config) = config else {
-            *cache = LoadCache::default();
+            *cache = LoadCache {
+                options: cache.options,
+                ..LoadCache::default()
+            };
             return None;
         };
         let reload = match touched(&self.root, changed) {
@@ -102,7 +115,7 @@ impl Loader {
                 cache.reloaded = None;
                 // Everything: the folder list and content/'s own problems.
                 let config_diagnostics = std::mem::take(&mut self.diagnostics);
-                let folders = self.walk_content();
+                let folders = self.walk_content(!config.members.is_empty());
                 cache.top = config_diagnostics.into_vec();
                 cache
                     .top

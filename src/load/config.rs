@@ -5,7 +5,7 @@ use serde::Deserialize;
 use super::fields::{self, Fields, FileCx};
 use super::yaml::Node;
 use crate::diagnostics::{Rule, Span};
-use crate::model::{Agency, Category, Config, Csp, Footer, MonthDay};
+use crate::model::{Agency, Category, Config, Csp, Footer, MemberConfig, MonthDay};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +22,16 @@ struct RawConfig {
     categories: Option<Vec<RawCategory>>,
     #[serde(default)]
     footer: RawFooter,
+    members: Option<Vec<toml::Spanned<RawMember>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMember {
+    key: String,
+    name: String,
+    summary: String,
+    base_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -148,6 +158,7 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
             parse_csp(cx, value.into_inner(), span)
         }
     };
+    let members = parse_members(cx, raw.members.unwrap_or_default(), source, bom);
     Some(Config {
         title: raw.title,
         base_url,
@@ -166,7 +177,65 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
             icp: raw.footer.icp,
             police_record: raw.footer.police_record,
         },
+        members,
     })
+}
+
+/// `[[members]]`: keys are slugs and unique, names are not empty, a
+/// summary is a path or an http(s) URL, a `base_url` an http(s) URL.
+fn parse_members(
+    cx: &mut FileCx,
+    raw: Vec<toml::Spanned<RawMember>>,
+    source: &str,
+    bom: usize,
+) -> Vec<MemberConfig> {
+    let mut members: Vec<MemberConfig> = Vec::new();
+    for entry in raw {
+        let r = entry.span();
+        let span = byte_span(source, r.start, r.end - r.start, bom);
+        let m = entry.into_inner();
+        let mut error = |message: String| cx.error(Rule::Config, span, message);
+        if !super::valid_slug(&m.key) {
+            error(format!(
+                "member key `{}` must be lowercase letters, digits and '-'",
+                m.key
+            ));
+            continue;
+        }
+        if members.iter().any(|k| k.key == m.key) {
+            error(format!("member `{}` is listed twice", m.key));
+            continue;
+        }
+        if m.name.trim().is_empty() {
+            error(format!("member `{}` has an empty `name`", m.key));
+        }
+        if m.summary.trim().is_empty() {
+            error(format!("member `{}` has an empty `summary`", m.key));
+            continue;
+        }
+        let base_url = m.base_url.filter(|u| !u.is_empty()).map(|mut u| {
+            if !u.ends_with('/') {
+                u.push('/');
+            }
+            u
+        });
+        if let Some(url) = &base_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            error(format!(
+                "base_url \"{url}\" of member `{}` must start with https:// or http://",
+                m.key
+            ));
+        }
+        members.push(MemberConfig {
+            key: m.key,
+            name: m.name,
+            summary: m.summary,
+            base_url,
+            span,
+        });
+    }
+    members
 }
 
 /// `csp = true | false | "policy"`. A policy is checked only for what

@@ -7,6 +7,7 @@
 mod cache;
 mod config;
 mod fields;
+mod members;
 mod prose;
 mod report;
 mod walk;
@@ -24,6 +25,7 @@ use fields::FileCx;
 
 pub use cache::{LoadCache, load_cached};
 pub use config::default_categories;
+pub use members::FORMAT as SUMMARY_FORMAT;
 use walk::Folder;
 pub use walk::{is_ignored, suggest_slug, valid_slug};
 
@@ -46,15 +48,31 @@ impl Loaded {
     }
 }
 
+/// What loading may be told from the command line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// A member whose summary cannot be read is a warning (and a notice
+    /// on the pages), not an error (`--allow-missing-members`).
+    pub allow_missing_members: bool,
+}
+
 /// Loads and checks the whole site at `root`.
 pub fn load(root: &Path) -> Loaded {
+    load_with(root, LoadOptions::default())
+}
+
+/// [`load`], with options.
+pub fn load_with(root: &Path, options: LoadOptions) -> Loaded {
     let mut loader = Loader {
         root: root.to_path_buf(),
         diagnostics: Diagnostics::default(),
         sources: BTreeMap::new(),
     };
     let clock = std::time::Instant::now();
-    let site = loader.run();
+    let mut site = loader.run();
+    if let Some(site) = &mut site {
+        members::read_members(site, options.allow_missing_members, &mut loader.diagnostics);
+    }
     let read = clock.elapsed();
     let clock = std::time::Instant::now();
     if let Some(site) = &site {
@@ -121,7 +139,7 @@ struct Loader {
 impl Loader {
     fn run(&mut self) -> Option<Site> {
         let config = self.load_config()?;
-        let folders = self.walk_content();
+        let folders = self.walk_content(!config.members.is_empty());
         // Agency folders are independent: loaded in parallel, each into its
         // own diagnostics, merged in folder order.
         let loaded: Vec<_> = folders
@@ -171,6 +189,8 @@ impl Loader {
             config,
             agencies,
             reports,
+            members: Vec::new(),
+            unread: Vec::new(),
         }
     }
 

@@ -111,9 +111,13 @@ pub(super) struct Folder {
 impl Loader {
     /// The agency folders of content/, sorted; stray files and bad folder
     /// names are diagnostics.
-    pub(super) fn walk_content(&mut self) -> Vec<String> {
+    /// A roll-up site (`has_members`) needs no content/.
+    pub(super) fn walk_content(&mut self, has_members: bool) -> Vec<String> {
         let mut folders = Vec::new();
         let content = self.root.join("content");
+        if !content.is_dir() && has_members {
+            return folders;
+        }
         if !content.is_dir() {
             self.diagnostics.push(
                 Diagnostic::warning(

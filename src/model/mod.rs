@@ -4,6 +4,7 @@
 //! Nothing here reads files; `load` builds the model, `rules` judges it.
 
 pub mod layout;
+pub mod member;
 pub mod number;
 pub mod report;
 pub mod rules;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use layout::{Format, RowDef, Section};
+pub use member::{Member, MemberConfig, Unread};
 pub use number::Number;
 pub use report::{Cell, Date, Report, Row};
 
@@ -41,6 +43,8 @@ pub struct Config {
     pub indicators: bool,
     pub categories: Vec<Category>,
     pub footer: Footer,
+    /// `[[members]]`: the sites this one rolls up (see [`member`]).
+    pub members: Vec<MemberConfig>,
 }
 
 /// `csp` in site.toml: which Content-Security-Policy every built page
@@ -212,6 +216,10 @@ pub struct Site {
     pub agencies: BTreeMap<String, Agency>,
     /// Sorted by agency slug, then year.
     pub reports: Vec<Report>,
+    /// The members whose summaries were read, in site.toml's order.
+    pub members: Vec<Member>,
+    /// The members that could not be read (`--allow-missing-members`).
+    pub unread: Vec<Unread>,
 }
 
 impl Site {

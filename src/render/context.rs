@@ -45,6 +45,40 @@ pub(super) fn sum(cache: Option<&SumCache>, reports: &[&Report]) -> Option<Aggre
     }
 }
 
+/// The area's sums of `year` (of one category, or all): the site's own
+/// `reports` summed, plus every member's summed sums. `None` on overflow.
+pub(super) fn area_sum(
+    site: &Site,
+    cache: Option<&SumCache>,
+    reports: &[&Report],
+    year: i32,
+    category: Option<&str>,
+) -> Option<Aggregate> {
+    let own = sum(cache, reports)?;
+    if site.members.is_empty() {
+        return Some(own);
+    }
+    let parts = site
+        .members
+        .iter()
+        .filter_map(|m| m.years.get(&year))
+        .filter_map(|y| match category {
+            None => Some(&y.all.sums),
+            Some(key) => y
+                .categories
+                .iter()
+                .find(|c| c.key == key)
+                .map(|c| &c.part.sums),
+        });
+    aggregate::combine(std::iter::once(&own).chain(parts))
+}
+
+#[derive(Serialize)]
+struct UnreadView<'a> {
+    name: &'a str,
+    reason: &'a str,
+}
+
 #[derive(Serialize)]
 struct SiteView<'a> {
     title: &'a str,
@@ -84,11 +118,17 @@ impl Spent {
 
 impl<'a> SiteContext<'a> {
     pub(super) fn new(site: &'a Site, sums: Option<&'a SumCache>) -> Self {
-        let years = aggregate::years(site);
+        let mut years = aggregate::years(site);
+        // A year only members report on is a year of the area too.
+        for m in &site.members {
+            for y in m.years.keys() {
+                years.entry(*y).or_default();
+            }
+        }
         let reports: Vec<&Report> = site.reports.iter().filter(|r| !r.draft).collect();
         let totals = years
             .iter()
-            .filter_map(|(y, rs)| sum(sums, rs).map(|a| (*y, a)))
+            .filter_map(|(y, rs)| area_sum(site, sums, rs, *y, None).map(|a| (*y, a)))
             .collect();
         SiteContext {
             site,
@@ -130,6 +170,17 @@ impl<'a> SiteContext<'a> {
         ctx.insert("root", root);
         ctx.insert("page_title", page_title);
         ctx.insert("search", &self.search);
+        // Members left out (--allow-missing-members): every page says so.
+        let unread: Vec<UnreadView> = self
+            .site
+            .unread
+            .iter()
+            .map(|u| UnreadView {
+                name: &u.name,
+                reason: &u.reason,
+            })
+            .collect();
+        ctx.insert("unread", &unread);
         let nav: Vec<i32> = self.year_set.iter().rev().copied().collect();
         ctx.insert("nav_years", &nav);
         ctx
@@ -229,13 +280,26 @@ impl<'a> SiteContext<'a> {
         ]
     }
 
-    /// A year's `summary.csv`: its district sums.
-    pub(super) fn summary(&self, year: i32) -> Option<(PathBuf, Vec<u8>)> {
-        self.totals.get(&year).map(|agg| {
-            (
-                PathBuf::from(format!("{year}/summary.csv")),
-                data::summary_csv(agg).into_bytes(),
-            )
-        })
+    /// A year's `summary.csv` (its area's sums) and, on a site with
+    /// members, `members.csv` (one row per member).
+    pub(super) fn summary(&self, year: i32) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out: Vec<(PathBuf, Vec<u8>)> = self
+            .totals
+            .get(&year)
+            .map(|agg| {
+                (
+                    PathBuf::from(format!("{year}/summary.csv")),
+                    data::summary_csv(agg).into_bytes(),
+                )
+            })
+            .into_iter()
+            .collect();
+        if !self.site.config.members.is_empty() {
+            out.push((
+                PathBuf::from(format!("{year}/members.csv")),
+                self.members_csv(year).into_bytes(),
+            ));
+        }
+        out
     }
 }

@@ -75,7 +75,7 @@ impl<'a> Renderer<'a> {
     /// (copied, streamed or indexed) and give nothing here.
     pub fn make(&self, product: &Product) -> Vec<(PathBuf, Vec<u8>)> {
         match product {
-            Product::Summary(year) => self.ctx.summary(*year).into_iter().collect(),
+            Product::Summary(year) => self.ctx.summary(*year),
             Product::Feeds => self.ctx.feeds(),
             Product::Indicators => self.ctx.indicator_files(),
             Product::SiteSummary => {

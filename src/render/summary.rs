@@ -14,7 +14,7 @@
 use serde::Serialize;
 use serde::ser::SerializeMap;
 
-use super::context::{SiteContext, sum};
+use super::context::{SiteContext, area_sum};
 use crate::aggregate::{self, Aggregate};
 use crate::indicators::{Indicators, Key, Terms};
 use crate::model::layout::{Format, Role};
@@ -149,12 +149,42 @@ fn counts(
             _ => counts.published += 1,
         }
     }
+    let members = ctx.member_counts(year, category);
+    counts.expected += members.expected;
+    counts.published += members.published;
+    counts.late += members.late;
+    counts.missing += members.missing;
     counts
 }
 
-/// The indicators' terms summed over `reports`; `None` on overflow.
-fn indicator_terms(found: &Indicators, reports: &[&Report]) -> Option<IndicatorTerms> {
+/// The indicators' terms summed over `reports` and the members' terms
+/// (of `year`, one category or all); `None` on overflow, or when a member
+/// of that year has no terms (its site shows no indicators): a parent
+/// never reports a rate over part of its area as the whole's.
+fn indicator_terms(
+    ctx: &SiteContext,
+    found: &Indicators,
+    reports: &[&Report],
+    (year, category): (i32, Option<&str>),
+) -> Option<IndicatorTerms> {
     let mut sums = [(Number::ZERO, Number::ZERO, 0usize, 0usize); 6];
+    for y in ctx.site.members.iter().filter_map(|m| m.years.get(&year)) {
+        let part = match category {
+            None => &y.all,
+            Some(key) => match y.categories.iter().find(|c| c.key == key) {
+                Some(c) => &c.part,
+                None => continue,
+            },
+        };
+        for (key, term) in part.indicators.as_ref()? {
+            let at = Key::ALL.iter().position(|k| k.as_str() == key)?;
+            let sum = &mut sums[at];
+            sum.0 = sum.0.checked_add(term.numerator)?;
+            sum.1 = sum.1.checked_add(term.denominator)?;
+            sum.2 += term.reports;
+            sum.3 += term.blank;
+        }
+    }
     for report in reports {
         // Every non-draft report of a known agency has its row.
         let Some(row) = found.row(&report.agency, report.year) else {
@@ -191,7 +221,13 @@ fn indicator_terms(found: &Indicators, reports: &[&Report]) -> Option<IndicatorT
     ))
 }
 
-fn sums(ctx: &SiteContext, aggregate: &Aggregate, reports: &[&Report], counts: Counts) -> Sums {
+fn sums(
+    ctx: &SiteContext,
+    aggregate: &Aggregate,
+    reports: &[&Report],
+    counts: Counts,
+    (year, category): (i32, Option<&str>),
+) -> Sums {
     Sums {
         reports: counts,
         active: aggregate
@@ -210,7 +246,7 @@ fn sums(ctx: &SiteContext, aggregate: &Aggregate, reports: &[&Report], counts: C
         indicators: ctx
             .indicators
             .as_ref()
-            .and_then(|found| indicator_terms(found, reports)),
+            .and_then(|found| indicator_terms(ctx, found, reports, (year, category))),
     }
 }
 
@@ -235,19 +271,26 @@ impl SiteContext<'_> {
                     .copied()
                     .filter(|r| self.site.agencies[&r.agency].category == category.key)
                     .collect();
-                let Some(agg) = sum(self.sums, &of) else {
+                let key = Some(category.key.as_str());
+                let Some(agg) = area_sum(self.site, self.sums, &of, year, key) else {
                     continue;
                 };
-                let counts = counts(self, &agencies, year, Some(&category.key));
+                let counts = counts(self, &agencies, year, key);
                 categories.push(Category {
                     key: &category.key,
                     name: &category.name,
-                    sums: sums(self, &agg, &of, counts),
+                    sums: sums(self, &agg, &of, counts, (year, key)),
                 });
             }
             years.push(Year {
                 year,
-                sums: sums(self, total, reports, counts(self, &agencies, year, None)),
+                sums: sums(
+                    self,
+                    total,
+                    reports,
+                    counts(self, &agencies, year, None),
+                    (year, None),
+                ),
                 categories,
             });
         }

@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Poll the files instead of relying on OS events (network drives, WSL).
     pub poll: bool,
+    /// `--allow-missing-members`.
+    pub load: crate::load::LoadOptions,
 }
 
 /// Threads answering requests; a slow client holds one, the rest go on.
@@ -107,9 +109,10 @@ impl Server {
         format: Formatter,
     ) -> Result<(Server, Preview, Outcome)> {
         let (tx, changes) = std::sync::mpsc::channel();
-        let watcher = watch::Watcher::new(root, options.poll, tx)?;
-        let mut preview = Preview::new(root, format);
+        let mut watcher = watch::Watcher::new(root, options.poll, tx)?;
+        let mut preview = Preview::new(root, format).with_load_options(options.load);
         let outcome = preview.rebuild(&[]);
+        watcher.watch_files(preview.member_files());
         let shared = Arc::new(Shared {
             snapshot: RwLock::new(preview.snapshot.clone()),
             clients: Mutex::new(Vec::new()),
@@ -166,6 +169,7 @@ impl Server {
         while let Ok(cause) = self.changes.recv() {
             self.watcher.refresh();
             let outcome = preview.rebuild(&cause);
+            self.watcher.watch_files(preview.member_files());
             let changed = !outcome.changed.is_empty();
             {
                 let mut snapshot = self.shared.snapshot.write().expect("snapshot lock");

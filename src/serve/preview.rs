@@ -191,6 +191,9 @@ pub struct Preview {
     synced: bool,
     format: Formatter,
     pub snapshot: Snapshot,
+    /// The summary files of the site's path members, as of the last load
+    /// (watched beside the site's own sources).
+    member_files: Vec<PathBuf>,
 }
 
 impl Preview {
@@ -205,7 +208,20 @@ impl Preview {
             synced: false,
             format,
             snapshot: Snapshot::default(),
+            member_files: Vec::new(),
         }
+    }
+
+    /// Loads with `options` (`--allow-missing-members`).
+    pub fn with_load_options(mut self, options: crate::load::LoadOptions) -> Self {
+        self.loads.options = options;
+        self
+    }
+
+    /// The summary files of the site's path members (outside the site's
+    /// folder, as a rule), for the watcher.
+    pub fn member_files(&self) -> &[PathBuf] {
+        &self.member_files
     }
 
     pub fn root(&self) -> &Path {
@@ -218,6 +234,15 @@ impl Preview {
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Outcome {
         let start = Instant::now();
         let mut loaded = load_cached(&self.root, &mut self.loads, changed);
+        if let Some(site) = &loaded.site {
+            self.member_files = site
+                .config
+                .members
+                .iter()
+                .filter(|m| !m.is_url())
+                .map(|m| self.root.join(&m.summary))
+                .collect();
+        }
         let warnings = loaded.diagnostics.warning_count();
         let mut phases = std::mem::take(&mut loaded.timings);
         let mut lap = Instant::now();

@@ -2,11 +2,14 @@
 //! notify and notify-debouncer-full: a burst of events (an editor writing a
 //! temp file and renaming it, vim's swap and `4913` probe files, several
 //! writes per save) becomes one rebuild, and editor temp files never
-//! trigger one on their own.
+//! trigger one on their own. A roll-up site's member summaries (files
+//! outside the site, as a rule) are watched too: their folders, not
+//! recursively, since a save replaces the file.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::event::{AccessKind, AccessMode, EventKind};
@@ -41,6 +44,9 @@ pub struct Watcher {
     root: PathBuf,
     inner: Inner,
     watching: BTreeSet<PathBuf>,
+    /// Member summary files (their folders canonical), shared with the
+    /// event handler.
+    files: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 impl Watcher {
@@ -49,9 +55,14 @@ impl Watcher {
     pub fn new(root: &Path, poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<Watcher> {
         let root = root.to_path_buf();
         let filter_root = root.clone();
+        let files: Arc<Mutex<BTreeSet<PathBuf>>> = Arc::default();
+        let filter_files = files.clone();
         let handler = move |result: DebounceEventResult| {
             let paths = match result {
-                Ok(events) => relevant(&filter_root, &events),
+                Ok(events) => {
+                    let files = filter_files.lock().unwrap_or_else(|e| e.into_inner());
+                    relevant(&filter_root, &files, &events)
+                }
                 // The OS dropped events (a queue overflow): rebuild to be sure.
                 Err(_) => Some(Vec::new()),
             };
@@ -81,6 +92,7 @@ impl Watcher {
             root: root.clone(),
             inner,
             watching: BTreeSet::new(),
+            files,
         };
         // The root itself, not recursively: site.toml, and folders appearing.
         watcher
@@ -109,10 +121,37 @@ impl Watcher {
     }
 }
 
-/// The source paths a burst of events touched, relative to the root, or
-/// `None` when it touched none (only editor temp files, the output folder,
-/// reads).
-fn relevant(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> Option<Vec<PathBuf>> {
+impl Watcher {
+    /// Watches the folders of `files` (member summaries) too; a change to
+    /// one of the files is a change of the site.
+    pub fn watch_files(&mut self, files: &[PathBuf]) {
+        let mut watched = BTreeSet::new();
+        for file in files {
+            let (Some(parent), Some(name)) = (file.parent(), file.file_name()) else {
+                continue;
+            };
+            let Ok(dir) = parent.canonicalize() else {
+                continue;
+            };
+            if self.watching.contains(&dir)
+                || self.inner.watch(&dir, RecursiveMode::NonRecursive).is_ok()
+            {
+                self.watching.insert(dir.clone());
+            }
+            watched.insert(dir.join(name));
+        }
+        *self.files.lock().unwrap_or_else(|e| e.into_inner()) = watched;
+    }
+}
+
+/// The source paths a burst of events touched, relative to the root (a
+/// member's summary: absolute), or `None` when it touched none (only
+/// editor temp files, the output folder, reads).
+fn relevant(
+    root: &Path,
+    files: &BTreeSet<PathBuf>,
+    events: &[notify_debouncer_full::DebouncedEvent],
+) -> Option<Vec<PathBuf>> {
     let mut out = BTreeSet::new();
     for event in events {
         if matches!(event.kind, EventKind::Access(a) if a != AccessKind::Close(AccessMode::Write)) {
@@ -122,6 +161,10 @@ fn relevant(root: &Path, events: &[notify_debouncer_full::DebouncedEvent]) -> Op
             return Some(Vec::new());
         }
         for path in &event.paths {
+            if files.contains(path) {
+                out.insert(path.clone());
+                continue;
+            }
             let Ok(rel) = path.strip_prefix(root) else {
                 continue;
             };

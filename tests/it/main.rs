@@ -21,6 +21,7 @@ mod import_folder;
 mod import_formats;
 mod import_rules;
 mod incremental;
+mod rollup;
 mod roundtrip;
 mod rules;
 mod search;

@@ -14,7 +14,7 @@ use crate::common;
 use crate::common::serve::Served;
 
 /// A decimal of a data file as millionths (exact; `356.75`, `-2`).
-fn millionths(text: &str) -> i128 {
+pub(crate) fn millionths(text: &str) -> i128 {
     let (negative, body) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -28,17 +28,17 @@ fn millionths(text: &str) -> i128 {
 
 /// One report read from its YAML text: its format, its category and its
 /// cells by row key (the printed values, 总计 included).
-struct Read {
+pub(crate) struct Read {
     agency: String,
-    year: i32,
+    pub(crate) year: i32,
     format: String,
-    category: String,
+    pub(crate) category: String,
     rows: BTreeMap<String, Vec<i128>>,
 }
 
 /// Reads the reports of a site's `content/` line by line: section keys at
 /// the margin, rows (or groups of rows) indented below them.
-fn read_reports(site: &Path) -> Vec<Read> {
+pub(crate) fn read_reports(site: &Path) -> Vec<Read> {
     let mut out = Vec::new();
     for agency in fs::read_dir(site.join("content")).unwrap() {
         let dir = agency.unwrap().path();
@@ -137,12 +137,12 @@ fn cell_key(row: &str, column: &str) -> String {
 /// (with how many reports), and the non-total cells of 三 and 四 (the
 /// three （六） rows folded into one when any report printed one).
 #[derive(Debug, Default, PartialEq)]
-struct Expected {
-    active: BTreeMap<String, (usize, BTreeMap<String, i128>)>,
-    cells: BTreeMap<String, i128>,
+pub(crate) struct Expected {
+    pub(crate) active: BTreeMap<String, (usize, BTreeMap<String, i128>)>,
+    pub(crate) cells: BTreeMap<String, i128>,
 }
 
-fn expected(reports: &[&Read]) -> Expected {
+pub(crate) fn expected(reports: &[&Read]) -> Expected {
     let single = reports
         .iter()
         .any(|r| r.rows.contains_key("requests.other"));
@@ -180,7 +180,7 @@ fn expected(reports: &[&Read]) -> Expected {
 }
 
 /// The same, read from a year's (or a category's) entry of the summary.
-fn actual(entry: &Value) -> Expected {
+pub(crate) fn actual(entry: &Value) -> Expected {
     let cells = |v: &Value| -> BTreeMap<String, i128> {
         v.as_object()
             .unwrap()
@@ -226,7 +226,7 @@ fn build(site: &Path) -> (tempfile::TempDir, Vec<u8>) {
     (out, bytes)
 }
 
-fn counts(entry: &Value) -> [u64; 4] {
+pub(crate) fn counts(entry: &Value) -> [u64; 4] {
     ["expected", "published", "late", "missing"].map(|k| entry["reports"][k].as_u64().unwrap())
 }
 

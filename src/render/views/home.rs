@@ -25,10 +25,12 @@ pub(crate) struct LatestView {
 }
 
 #[derive(Serialize)]
-pub(crate) struct HomeView {
+pub(crate) struct HomeView<'a> {
     pub(crate) latest: Option<LatestView>,
     pub(crate) trend: Vec<TrendRow>,
     pub(crate) chart: Option<String>,
+    /// A roll-up site's members, linked to their own sites.
+    pub(crate) members: Vec<super::members::MemberLink<'a>>,
 }
 
 impl SiteContext<'_> {
@@ -43,15 +45,42 @@ impl SiteContext<'_> {
             .collect()
     }
 
-    pub(crate) fn home_view(&self) -> HomeView {
+    pub(crate) fn home_view(&self) -> HomeView<'_> {
         let trend = self.trend();
         let latest = self.year_set.iter().max().map(|&year| {
             let groups = self.year_rows(year, "");
-            let rows: Vec<StatusRow> = groups.into_iter().flat_map(|g| g.rows).collect();
+            let mut rows: Vec<StatusRow> = groups.into_iter().flat_map(|g| g.rows).collect();
+            let counts = self.member_counts(year, None);
+            let expected = rows.len() + counts.expected;
+            let published =
+                rows.iter().filter(|r| r.status_key != "missing").count() + counts.published;
+            // A member with a missing or late report is listed by name
+            // with its counts.
+            for m in self.member_rows(year) {
+                let c = m.counts;
+                if c.missing == 0 && c.late == 0 {
+                    continue;
+                }
+                let mut status = Vec::new();
+                if c.missing > 0 {
+                    status.push(format!("未公开 {} 份", c.missing));
+                }
+                if c.late > 0 {
+                    status.push(format!("逾期公开 {} 份", c.late));
+                }
+                rows.push(StatusRow {
+                    name: m.name.to_string(),
+                    href: m.href,
+                    year,
+                    status: status.join("，"),
+                    status_key: if c.missing > 0 { "missing" } else { "late" },
+                    figures: Some(m.figures),
+                });
+            }
             LatestView {
                 year,
-                expected: rows.len(),
-                published: rows.iter().filter(|r| r.status_key != "missing").count(),
+                expected,
+                published,
                 figures: self
                     .totals
                     .get(&year)
@@ -88,6 +117,7 @@ impl SiteContext<'_> {
             latest,
             trend,
             chart,
+            members: self.member_links(),
         }
     }
 }

@@ -5,5 +5,6 @@
 mod agency;
 mod home;
 mod indicators;
+mod members;
 mod report;
 mod year;

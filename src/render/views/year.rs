@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
+use super::members::members_table;
 use crate::aggregate::{self, KeyFigures};
 use crate::error::{Error, Result};
 use crate::model::Report;
-use crate::render::context::{SiteContext, sum};
+use crate::render::context::{SiteContext, area_sum};
 use crate::render::tables;
 
 #[derive(Serialize)]
@@ -88,6 +89,8 @@ pub(crate) struct YearView {
     pub(crate) late: usize,
     pub(crate) missing: usize,
     pub(crate) groups: Vec<StatusTable>,
+    /// The members' table (a roll-up site), when any reports this year.
+    pub(crate) members: Option<String>,
     pub(crate) active: Vec<tables::Table>,
     pub(crate) requests: tables::Table,
     pub(crate) reviews: tables::Table,
@@ -140,13 +143,12 @@ impl SiteContext<'_> {
                 .copied()
                 .filter(|r| self.site.agencies[&r.agency].category == c.key)
                 .collect();
-            if of.is_empty() {
-                continue;
-            }
-            if let Some(agg) = sum(self.sums, &of) {
+            if let Some(agg) = area_sum(self.site, self.sums, &of, year, Some(&c.key))
+                && agg.reports > 0
+            {
                 categories.push(CategoryTables {
                     name: c.name.clone(),
-                    reports: of.len(),
+                    reports: agg.reports,
                     requests: self
                         .table(tables::requests(
                             &agg.requests,
@@ -162,12 +164,16 @@ impl SiteContext<'_> {
                 });
             }
         }
+        let members = self.member_rows(year);
+        let counts = self.member_counts(year, None);
         Ok(YearView {
             year,
-            expected: all.len(),
-            published: all.iter().filter(|r| r.status_key != "missing").count(),
-            late: all.iter().filter(|r| r.status_key == "late").count(),
-            missing: all.iter().filter(|r| r.status_key == "missing").count(),
+            expected: all.len() + counts.expected,
+            published: all.iter().filter(|r| r.status_key != "missing").count() + counts.published,
+            late: all.iter().filter(|r| r.status_key == "late").count() + counts.late,
+            missing: all.iter().filter(|r| r.status_key == "missing").count() + counts.missing,
+            members: (!members.is_empty())
+                .then(|| members_table(&members, year, !self.site.config.minify)),
             groups: groups
                 .iter()
                 .map(|g| StatusTable {
