@@ -79,6 +79,26 @@ fn assert_sections_3_4(r: &Imported, expected: &BTreeMap<String, Vec<Option<Numb
     compared
 }
 
+/// `gongkai import PAGE --agency AGENCY` into a new site: the site's
+/// root (with its temp folder) and what the command printed.
+fn import_page(name: &str, agency: &str) -> (tempfile::TempDir, PathBuf, String, String) {
+    let (dir, root) = new_site();
+    let file = page(name);
+    let (code, out, err) = gongkai(
+        &root,
+        &["import", file.to_str().unwrap(), "--agency", agency],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    (dir, root, out, err)
+}
+
+/// `check` of the site passes with the summary line `summary`.
+fn assert_checks(root: &Path, summary: &str) {
+    let (code, out, err) = gongkai(root, &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(format!("{out}{err}").contains(summary), "{out}{err}");
+}
+
 /// The page as read_file returned it, character for character: an editor
 /// that changed a line ending or a tab would show here.
 #[test]
@@ -139,13 +159,7 @@ fn shuyang_fagaiju_2023_page_every_cell() {
 
 #[test]
 fn cli_imports_the_shuyang_page_into_a_site_that_checks() {
-    let (_dir, root) = new_site();
-    let file = page("2023_shuyang_fagaiju.html");
-    let (code, out, err) = gongkai(
-        &root,
-        &["import", file.to_str().unwrap(), "--agency", "fagaiju"],
-    );
-    assert_eq!(code, 0, "{out}{err}");
+    let (_dir, root, out, err) = import_page("2023_shuyang_fagaiju.html", "fagaiju");
     assert!(
         out.contains("2023_shuyang_fagaiju.html: format 2021 (web page tables, cells placed by their labels); 200 cells read, 0 uncertain, 125 blank, 0 rule(s) broken\n"),
         "{out}"
@@ -162,12 +176,9 @@ fn cli_imports_the_shuyang_page_into_a_site_that_checks() {
         yaml.contains("index_number: \"014314799/2024-00002\""),
         "{yaml}"
     );
-    let (code, out, err) = gongkai(&root, &["check"]);
-    assert_eq!(code, 0, "{out}{err}");
-    assert!(
-        format!("{out}{err}")
-            .contains("checked 2 report(s) of 2 agencies: 0 error(s), 1 warning(s)"),
-        "{out}{err}"
+    assert_checks(
+        &root,
+        "checked 2 report(s) of 2 agencies: 0 error(s), 1 warning(s)",
     );
 }
 
@@ -256,13 +267,7 @@ fn pingtan_2019_page_every_cell() {
 
 #[test]
 fn cli_imports_the_2019_pingtan_page_into_a_site_that_checks() {
-    let (_dir, root) = new_site();
-    let file = page("2019_pingtan.html");
-    let (code, out, err) = gongkai(
-        &root,
-        &["import", file.to_str().unwrap(), "--agency", "pingtan"],
-    );
-    assert_eq!(code, 0, "{out}{err}");
+    let (_dir, root, out, err) = import_page("2019_pingtan.html", "pingtan");
     assert!(
         out.contains("2019_pingtan.html: format 2019 (web page tables, cells placed by their labels); 198 cells read, 0 uncertain, 0 blank, 0 rule(s) broken\n"),
         "{out}"
@@ -274,11 +279,8 @@ fn cli_imports_the_2019_pingtan_page_into_a_site_that_checks() {
     let yaml = std::fs::read_to_string(root.join("content/pingtan/2019.yaml")).unwrap();
     assert!(yaml.contains("published: 2020-01-20"), "{yaml}");
     assert!(yaml.contains("[135, 7539.443252]"), "{yaml}");
-    let (code, out, err) = gongkai(&root, &["check"]);
-    assert_eq!(code, 0, "{out}{err}");
-    assert!(
-        format!("{out}{err}")
-            .contains("checked 2 report(s) of 2 agencies: 0 error(s), 0 warning(s)"),
-        "{out}{err}"
+    assert_checks(
+        &root,
+        "checked 2 report(s) of 2 agencies: 0 error(s), 0 warning(s)",
     );
 }
