@@ -253,6 +253,12 @@ pub(crate) fn parse(
         base_url,
         title: raw.title,
         years,
+        fingerprint: {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            h.finish()
+        },
     })
 }
 

@@ -40,6 +40,9 @@ pub struct Member {
     /// Its summary's title.
     pub title: String,
     pub years: BTreeMap<i32, MemberYear>,
+    /// A hash of the summary's bytes: serve's pages show the member's
+    /// figures, so a new summary changes every page's fingerprint.
+    pub fingerprint: u64,
 }
 
 /// A member's year: its whole sums and each of its categories'.

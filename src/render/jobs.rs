@@ -229,6 +229,11 @@ impl SiteContext<'_> {
         for r in reports {
             (&r.agency, r.year, r.published).hash(&mut h);
         }
+        // A roll-up's pages show its members' figures and who is left out.
+        for m in &site.members {
+            (&m.key, &m.base_url, m.fingerprint).hash(&mut h);
+        }
+        format!("{:?}", site.unread).hash(&mut h);
         h.finish()
     }
 

@@ -664,6 +664,14 @@ fn serve_reloads_when_a_members_summary_changes() {
     let first = events.first();
     let before = served.get("/2024/members.csv").text();
     assert!(before.contains("d2,乙区,"), "{before}");
+    let was = summary_csv(&l.path("d2"), 2024)["requests.new.total"] / 1_000_000;
+    let row = |new: i128| {
+        format!(
+            ">乙区</a></th><td class=num>4／4</td><td class=num>0</td><td class=num>0</td><td class=num>{new}</td>"
+        )
+    };
+    let page = served.get("/2024/index.html").text();
+    assert!(page.contains(&row(was)), "{page}");
     // The member publishes again with one more request received in 2024.
     let mut s: Value = serde_json::from_str(&d2_summary()).unwrap();
     let last = s["years"].as_array().unwrap().len() - 1;
@@ -691,7 +699,6 @@ fn serve_reloads_when_a_members_summary_changes() {
         let v: i64 = c["cells"][key].as_str().unwrap().parse().unwrap();
         c["cells"][key] = Value::String((v + 1).to_string());
     }
-    let was = summary_csv(&l.path("d2"), 2024)["requests.new.total"];
     save(&summary_path, &serde_json::to_string_pretty(&s).unwrap());
     let generation = |v: &Value| v["generation"].as_u64().unwrap_or(0);
     events.until("a new generation", |v| generation(v) > generation(&first));
@@ -704,5 +711,8 @@ fn serve_reloads_when_a_members_summary_changes() {
         .next()
         .unwrap()
         .to_string();
-    assert_eq!(millionths(&new_total), was + 1_000_000);
+    assert_eq!(millionths(&new_total), (was + 1) * 1_000_000);
+    // The pages too (serve's page cache knows the member changed).
+    let page = served.get("/2024/index.html").text();
+    assert!(page.contains(&row(was + 1)), "{page}");
 }
