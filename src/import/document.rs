@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::model::layout::{Format, REVIEW_ROWS, RowDef, request_rows};
+use crate::model::layout::{ColumnKind, Format, REVIEW_ROWS, RowDef, request_rows};
 
 /// A report's content in reading order.
 #[derive(Clone, Debug, Default)]
@@ -378,6 +378,7 @@ fn place_rows(
     defs: &'static [RowDef],
     table: &str,
     placed: &mut Placed,
+    notes: &mut Vec<String>,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for (r, row) in grid.rows.iter().enumerate() {
@@ -385,7 +386,9 @@ fn place_rows(
         let labels: Vec<&Slot> = cells
             .iter()
             .map(|(_, s)| *s)
-            .filter(|s| !is_blank(&s.text) && !is_figure(&s.text))
+            .filter(|s| {
+                !is_blank(&s.text) && !is_figure(&s.text) && amount_with_unit(&s.text).is_none()
+            })
             .collect();
         let Some((def, label)) = labels.iter().rev().find_map(|l| {
             defs.iter()
@@ -431,7 +434,20 @@ fn place_rows(
                 ));
                 break;
             }
-            values.push(cell_value(&slot.text));
+            let amount = def.columns.get(i).map(|c| c.kind) == Some(ColumnKind::Amount);
+            match amount_with_unit(&slot.text) {
+                Some((figure, Unit::TenThousandYuan)) if amount => values.push(Some(figure)),
+                Some((figure, Unit::Yuan)) if amount => {
+                    let wan = yuan_to_wan(&figure);
+                    notes.push(format!(
+                        "table {table}: {} · {want} printed in 元 ({}): written as {wan} 万元, the decimal point moved four places",
+                        def.cite,
+                        slot.text.trim()
+                    ));
+                    values.push(Some(wan));
+                }
+                _ => values.push(cell_value(&slot.text)),
+            }
         }
         if values.len() == def.width() && placed.insert(def.key, values).is_some() {
             problems.push(format!(
@@ -441,6 +457,46 @@ fn place_rows(
         }
     }
     problems
+}
+
+/// The unit an amount is printed in after its figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Yuan,
+    TenThousandYuan,
+}
+
+/// An amount printed with its unit (`75394432.52元`, `12.5万元`): the
+/// figure (thousands separators dropped) and the unit. 平潭's 2019 page
+/// prints its 采购总金额 so.
+fn amount_with_unit(text: &str) -> Option<(String, Unit)> {
+    let t = figure_text(text);
+    let (figure, unit) = if let Some(f) = t.strip_suffix("万元") {
+        (f, Unit::TenThousandYuan)
+    } else {
+        (t.strip_suffix('元')?, Unit::Yuan)
+    };
+    let figure: String = figure.chars().filter(|&c| c != ',').collect();
+    let digits_and_point = figure.chars().all(|c| c.is_ascii_digit() || c == '.');
+    (is_figure(&figure) && digits_and_point && figure.matches('.').count() <= 1)
+        .then_some((figure, unit))
+}
+
+/// An amount in 元 as 万元: the same digits, the decimal point moved four
+/// places left (exact: no arithmetic that could round).
+fn yuan_to_wan(figure: &str) -> String {
+    let (int, frac) = figure.split_once('.').unwrap_or((figure, ""));
+    let int = format!("{int:0>5}");
+    let (high, low) = int.split_at(int.len() - 4);
+    let high = high.trim_start_matches('0');
+    let frac = format!("{low}{frac}");
+    let frac = frac.trim_end_matches('0');
+    let high = if high.is_empty() { "0" } else { high };
+    if frac.is_empty() {
+        high.to_string()
+    } else {
+        format!("{high}.{frac}")
+    }
 }
 
 /// A cell's value as written to the text: the figure, `None` when blank,
@@ -531,7 +587,7 @@ fn plain_table(grid: &Grid) -> String {
 /// The document as the text importer's input: paragraphs a line each, the
 /// three tables written row by row with their official labels and every
 /// cell in its official column (blank cells empty between tabs).
-pub fn to_text(doc: &Document, file: &Path) -> Result<String> {
+pub fn to_text(doc: &Document, file: &Path) -> Result<(String, Vec<String>)> {
     let fail = |message: String| Error::Import {
         file: file.to_path_buf(),
         line: None,
@@ -582,12 +638,19 @@ pub fn to_text(doc: &Document, file: &Path) -> Result<String> {
     });
     let request_defs = request_rows(!three);
     let mut placed = Placed::new();
+    let mut notes = Vec::new();
     let mut problems = Vec::new();
     for g in &active {
-        problems.extend(place_rows(g, format.active_rows(), "二", &mut placed));
+        problems.extend(place_rows(
+            g,
+            format.active_rows(),
+            "二",
+            &mut placed,
+            &mut notes,
+        ));
     }
     for g in &requests {
-        problems.extend(place_rows(g, request_defs, "三", &mut placed));
+        problems.extend(place_rows(g, request_defs, "三", &mut placed, &mut notes));
     }
     for g in &reviews {
         problems.extend(place_reviews(g, &mut placed));
@@ -641,7 +704,7 @@ pub fn to_text(doc: &Document, file: &Path) -> Result<String> {
             (Block::Table(g), None) => out.push_str(&plain_table(g)),
         }
     }
-    Ok(out)
+    Ok((out, notes))
 }
 
 fn write_active(out: &mut String, format: Format, placed: &Placed) {
@@ -705,6 +768,26 @@ fn write_reviews(out: &mut String, placed: &Placed) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_printed_with_their_unit() {
+        assert_eq!(
+            amount_with_unit("75394432.52元"),
+            Some(("75394432.52".to_string(), Unit::Yuan))
+        );
+        assert_eq!(
+            amount_with_unit("1,250.5 万元"),
+            Some(("1250.5".to_string(), Unit::TenThousandYuan))
+        );
+        assert_eq!(amount_with_unit("元"), None);
+        assert_eq!(amount_with_unit("-5元"), None);
+        assert_eq!(amount_with_unit("政府集中采购"), None);
+        assert_eq!(yuan_to_wan("75394432.52"), "7539.443252");
+        assert_eq!(yuan_to_wan("120000"), "12");
+        assert_eq!(yuan_to_wan("5"), "0.0005");
+        assert_eq!(yuan_to_wan("0"), "0");
+        assert_eq!(yuan_to_wan("12345.6"), "1.23456");
+    }
 
     fn cell(t: &str, rowspan: usize, colspan: usize) -> SourceCell {
         SourceCell::Cell {

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::run::{FileOutcome, Options, Request};
+use super::run::{FileOutcome, Options, Request, Source};
 use crate::error::{Error, Result};
 
 /// How a file's agency was found.
@@ -47,6 +47,8 @@ pub struct Planned {
     pub assigned: Result<Assigned>,
     /// Refused for the same agency and year as another file.
     pub twice: Option<Error>,
+    /// The file as read for its title, kept for the import (read once).
+    source: Option<Source>,
 }
 
 impl Planned {
@@ -95,13 +97,18 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
                     Error::io(&at, e.into())
                 })?;
                 let f = entry.path();
-                if entry.file_type().is_file() && super::is_report_file(f) {
+                if entry.file_type().is_file()
+                    && super::is_report_file(f)
+                    && !out.iter().any(|(g, _): &(PathBuf, String)| g == f)
+                {
                     let shown = f.strip_prefix(p).unwrap_or(f).display().to_string();
                     out.push((f.to_path_buf(), shown));
                 }
             }
         } else if p.exists() {
-            out.push((p.clone(), p.display().to_string()));
+            if !out.iter().any(|(g, _)| g == p) {
+                out.push((p.clone(), p.display().to_string()));
+            }
         } else {
             return Err(Error::io(
                 p,
@@ -112,8 +119,8 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<(PathBuf, String)>> {
     Ok(out)
 }
 
-/// The issuing body and year a file's title gives.
-type Title = (String, i32);
+/// The issuing body and year a file's title gives, with the file as read.
+type Title = (String, i32, Source);
 
 /// Compares names whatever their spacing (titles wrap and space out).
 fn compact(s: &str) -> String {
@@ -142,8 +149,8 @@ pub fn plan(
     })?;
     let mut titles: Vec<(PathBuf, String, Result<Title>)> = Vec::new();
     for (file, shown) in found {
-        let read = super::file_text(&file).and_then(|text| {
-            let (name, year) = super::title_of(&text, &file)?;
+        let read = super::read_source(&file).and_then(|source| {
+            let (name, year) = super::title_of(&source.text, &file)?;
             if name.is_empty() {
                 return Err(Error::Import {
                     file: file.clone(),
@@ -153,19 +160,21 @@ pub fn plan(
                     ),
                 });
             }
-            Ok((compact(&name), year))
+            Ok((compact(&name), year, source))
         });
         tick(&shown);
         titles.push((file, shown, read));
     }
 
-    // The district's name: from the site's title, or what every agency's
-    // name (the site's and the files') starts with.
-    let mut names: Vec<String> = site.agencies.values().map(|a| compact(&a.name)).collect();
+    // The district's name: from the site's title, or what most agencies'
+    // names (the site's and the files', each name once, however many
+    // years it has) start with.
+    let mut names: std::collections::BTreeSet<String> =
+        site.agencies.values().map(|a| compact(&a.name)).collect();
     names.extend(
         titles
             .iter()
-            .filter_map(|(_, _, r)| r.as_ref().ok().map(|(n, _)| n.clone())),
+            .filter_map(|(_, _, r)| r.as_ref().ok().map(|(n, _, _)| n.clone())),
     );
     let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let district = super::slug::district(&site.config.title, &name_refs);
@@ -175,6 +184,10 @@ pub fn plan(
     let mut new: BTreeMap<String, String> = BTreeMap::new();
     let mut planned = Vec::new();
     for (file, shown, read) in titles {
+        let (read, source) = match read {
+            Ok((name, year, source)) => (Ok((name, year)), Some(source)),
+            Err(e) => (Err(e), None),
+        };
         let assigned = read.and_then(|(name, year)| {
             let by = |short: bool| {
                 site.agencies.iter().find_map(|(slug, a)| {
@@ -223,6 +236,7 @@ pub fn plan(
             shown,
             assigned,
             twice: None,
+            source,
         });
     }
 
@@ -357,7 +371,11 @@ pub fn run(
             _ => refused.push(p),
         }
     }
-    for (slug, group) in groups {
+    for (slug, mut group) in groups {
+        let read: BTreeMap<PathBuf, Source> = group
+            .iter_mut()
+            .filter_map(|p| p.source.take().map(|s| (p.file.clone(), s)))
+            .collect();
         let by_file: BTreeMap<PathBuf, &Planned> =
             group.iter().map(|p| (p.file.clone(), p)).collect();
         let one = Request {
@@ -372,7 +390,7 @@ pub fn run(
             },
         };
         let mut seen = Vec::new();
-        let run = super::run::run(root, &one, &mut |outcome| {
+        let run = super::run::run_read(root, &one, read, &mut |outcome| {
             let Some(p) = by_file.get(&outcome.file) else {
                 return;
             };

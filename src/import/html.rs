@@ -454,6 +454,9 @@ impl Page {
     }
 }
 
+/// The longest line taken as a title (as `prose::title` does).
+const TITLE_MAX_CHARS: usize = 80;
+
 /// The words that tell a report's article: its title, and the headings of
 /// its three tables.
 const TITLE: [&str; 2] = ["政府信息公开", "年度报告"];
@@ -560,10 +563,15 @@ pub fn read(html: &str) -> Result<Read, String> {
     })
 }
 
-/// A line naming the report with its year (`…2023年…年度报告`).
+/// A line naming the report with its year (`…2023年…年度报告`), short as
+/// a title is: 沭阳县发改局's opening paragraph names its report
+/// (「…现向社会公布…2023年度政府信息公开年度报告。本年度报告…」) but is
+/// not its title, and the text reader takes no line over 80 characters
+/// as one.
 fn is_title_line(p: &str) -> bool {
     let chars: Vec<char> = p.chars().collect();
-    p.contains("年度报告")
+    chars.len() <= TITLE_MAX_CHARS
+        && p.contains("年度报告")
         && chars
             .windows(5)
             .any(|w| w[0] == '2' && w[1..4].iter().all(char::is_ascii_digit) && w[4] == '年')
@@ -681,7 +689,13 @@ fn outside(page: &Page, n: usize, skip: usize, out: &mut String) {
         return;
     }
     match &page.nodes[n].data {
-        Data::Text(t) => out.push_str(t),
+        // A line break in the source is a space on the page: the blocks
+        // and rows make the lines (沭阳's info table puts each <td> on a
+        // line of its own, its label and value in one row).
+        Data::Text(t) => out.extend(
+            t.chars()
+                .map(|c| if c == '\n' || c == '\r' { ' ' } else { c }),
+        ),
         Data::Element { name, .. } => {
             let tag: &str = &name.local;
             if HIDDEN.contains(&tag) {

@@ -5,6 +5,7 @@
 //! file only its agency's folder is read again (the load cache of `serve`),
 //! so the next year of the same agency sees this one.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::{Context, Imported, parse_given, read_text_in, year_of};
@@ -122,11 +123,13 @@ pub fn read_source(path: &Path) -> Result<Source> {
                 message,
             })?;
             notes.extend(read.notes);
-            (super::document::to_text(&read.document, path)?, notes)
+            let (text, placing) = super::document::to_text(&read.document, path)?;
+            notes.extend(placing);
+            (text, notes)
         }
         SourceFormat::Word => {
             let doc = super::docx::read(path)?;
-            (super::document::to_text(&doc, path)?, Vec::new())
+            super::document::to_text(&doc, path)?
         }
         SourceFormat::Pdf | SourceFormat::Text => (plain_text(path)?, Vec::new()),
     };
@@ -392,6 +395,17 @@ pub fn run(
     request: &Request,
     each: &mut dyn FnMut(&FileOutcome),
 ) -> Result<Vec<FileOutcome>> {
+    run_read(root, request, BTreeMap::new(), each)
+}
+
+/// [`run`] with some files already read (`import FOLDER` read them for
+/// their titles): those are not read again.
+pub(super) fn run_read(
+    root: &Path,
+    request: &Request,
+    mut read: BTreeMap<PathBuf, Source>,
+    each: &mut dyn FnMut(&FileOutcome),
+) -> Result<Vec<FileOutcome>> {
     let options = &request.options;
     check_slug(&options.agency)?;
     let given = parse_given(&request.cells)?;
@@ -431,7 +445,11 @@ pub fn run(
     let mut texts: Vec<(PathBuf, Result<(Source, i32)>)> = files
         .into_iter()
         .map(|f| {
-            let read = read_source(&f).and_then(|t| {
+            let source = match read.remove(&f) {
+                Some(source) => Ok(source),
+                None => read_source(&f),
+            };
+            let read = source.and_then(|t| {
                 let y = year_of(&t.text, &f, request.year)?;
                 Ok((t, y))
             });

@@ -75,18 +75,33 @@ pub fn district(site_title: &str, names: &[&str]) -> Option<String> {
 }
 
 /// The part of `name` a slug is made from: after the district's name when
-/// it starts with it. The district's own government (卫滨区人民政府) keeps
-/// the district's name (卫滨区), never the bare 人民政府.
-/// 人民政府 and 办事处 are left out when something comes before them
-/// (平原镇人民政府 → 平原镇, 中同街街道办事处 → 中同街街道).
+/// it starts with it, else after the name's own first division (淮安市洪泽区
+/// → 洪泽区…, a division of at least three characters, so that 城市管理局
+/// stays whole). The district's own government (卫滨区人民政府) keeps the
+/// district's name (卫滨区), never the bare 人民政府. 人民政府 and 办事处 are
+/// left out when something comes before them (平原镇人民政府 → 平原镇,
+/// 中同街街道办事处 → 中同街街道), and 人民政府 when something follows it
+/// (上海市人民政府办公厅 → 办公厅).
 pub fn short_part<'a>(name: &'a str, district: Option<&str>) -> &'a str {
-    let part = match district.and_then(|d| name.strip_prefix(d)) {
+    let own = || {
+        name.char_indices()
+            .filter(|&(i, c)| DIVISION_ENDS.contains(&c) && name[..i].chars().count() >= 2)
+            .map(|(i, c)| &name[..i + c.len_utf8()])
+            .find(|head| head.len() < name.len())
+    };
+    let head = district.filter(|d| name.starts_with(d)).or_else(own);
+    let part = match head.map(|d| &name[d.len()..]) {
         Some(rest) if rest.is_empty() || rest == "人民政府" || rest == "政府" => {
             return &name[..name.len() - rest.len()];
         }
         Some(rest) => rest,
         None => name,
     };
+    // The government's own offices: 人民政府办公室 → 办公室.
+    let part = part
+        .strip_prefix("人民政府")
+        .filter(|p| !p.is_empty())
+        .unwrap_or(part);
     ["人民政府", "办事处"]
         .iter()
         .find_map(|s| part.strip_suffix(s).filter(|p| !p.is_empty()))
@@ -168,10 +183,17 @@ mod tests {
         let d = Some("卫滨区");
         assert_eq!(short_part("卫滨区教育局", d), "教育局");
         assert_eq!(short_part("卫滨区人民政府", d), "卫滨区");
-        assert_eq!(short_part("红旗区教育局", d), "红旗区教育局");
+        assert_eq!(short_part("红旗区教育局", d), "教育局");
         assert_eq!(short_part("卫滨区平原镇人民政府", d), "平原镇");
         assert_eq!(short_part("卫滨区中同街街道办事处", d), "中同街街道");
-        assert_eq!(short_part("淮安市洪泽区人民政府", None), "淮安市洪泽区");
+        // No district: the name's own first division.
+        assert_eq!(short_part("淮安市洪泽区人民政府", None), "洪泽区");
+        assert_eq!(short_part("新乡市卫滨区教育局", None), "卫滨区教育局");
+        assert_eq!(short_part("平潭综合实验区", None), "平潭综合实验区");
+        assert_eq!(short_part("城市管理局", None), "城市管理局");
+        assert_eq!(short_part("上海市人民政府办公厅", None), "办公厅");
+        assert_eq!(short_part("卫滨区人民政府办公室", d), "办公室");
+        assert_eq!(short_part("市场监督管理局", None), "市场监督管理局");
         let taken = |s: &str| s == "jiaoyuju" || s == "jiaoyuju-2";
         assert_eq!(
             new_slug("卫滨区教育局", d, taken).as_deref(),

@@ -19,6 +19,7 @@ mod hostile;
 mod import;
 mod import_folder;
 mod import_formats;
+mod import_pages;
 mod import_rules;
 mod incremental;
 mod rollup;
