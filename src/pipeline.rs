@@ -85,7 +85,7 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     clock.lap("aggregate");
 
     let plan = renderer.plan();
-    let staging = Staging::new(&output)?.early_writeback(options.sync);
+    let staging = Staging::new(&output)?;
     let sink = Counted::new(&staging);
     let (indexed, reading) = render_pages(&renderer, &plan.pages, &sink)?;
     let pages = plan

@@ -163,8 +163,6 @@ pub struct Staging {
     /// ask the file system to make its folder again (a failing `mkdir` and
     /// a `stat` per file, on the render threads).
     made: Mutex<HashSet<PathBuf>>,
-    /// See [`Staging::early_writeback`].
-    writeback: bool,
 }
 
 impl Staging {
@@ -182,28 +180,13 @@ impl Staging {
             backup,
             parents,
             made: Mutex::default(),
-            writeback: false,
         })
     }
 
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
-        let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
-        if self.writeback {
-            start_writeback(&file);
-        }
-        Ok(())
-    }
-
-    /// Asks the OS to start writing each file to disk as soon as it is
-    /// written (for a build that flushes before its swap): the disk then
-    /// works while later pages render, and the flush at the end waits for
-    /// what is left rather than for the whole site.
-    pub fn early_writeback(mut self, on: bool) -> Staging {
-        self.writeback = on;
-        self
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
     }
 
     /// Makes the folder that will hold `path`, unless this build made it.
@@ -300,23 +283,6 @@ fn missing_parents(target: &Path) -> Vec<PathBuf> {
         dir = d.parent();
     }
     parents
-}
-
-/// Starts writing a file's data to disk without waiting for it
-/// (`sync_file_range` with `SYNC_FILE_RANGE_WRITE`): only a head start for
-/// [`flush`], which is what makes the data durable, so a failure here is
-/// left to it.
-fn start_writeback(file: &std::fs::File) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: a plain system call on a descriptor that `file` keeps open.
-        unsafe {
-            libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = file;
 }
 
 /// Flushes the staged folder to disk: on Linux one `syncfs` of its file
