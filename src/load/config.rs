@@ -15,6 +15,7 @@ struct RawConfig {
     theme: Option<String>,
     output_dir: Option<String>,
     language: Option<String>,
+    area: Option<String>,
     minify: Option<bool>,
     search: Option<bool>,
     csp: Option<toml::Spanned<toml::Value>>,
@@ -165,6 +166,11 @@ pub fn parse_config(cx: &mut FileCx, source: &str, bom: usize) -> Option<Config>
         theme: raw.theme.unwrap_or_else(|| "default".into()),
         output_dir: raw.output_dir.unwrap_or_else(|| "public".into()),
         language: raw.language.unwrap_or_else(|| "zh-CN".into()),
+        area: raw
+            .area
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| "全区".into()),
         minify: raw.minify.unwrap_or(true),
         search: raw.search.unwrap_or(true),
         csp,

@@ -30,6 +30,9 @@ pub struct Config {
     pub theme: String,
     pub output_dir: String,
     pub language: String,
+    /// What the site's totals are of, as its captions say it: 全区 (the
+    /// default: a district), 全市, 全省, 全县 (`area` in site.toml).
+    pub area: String,
     /// Minify the HTML (`minify = false` in site.toml turns it off).
     pub minify: bool,
     /// Build the search index (`search = false` in site.toml turns it

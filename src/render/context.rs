@@ -83,6 +83,7 @@ struct UnreadView<'a> {
 struct SiteView<'a> {
     title: &'a str,
     language: &'a str,
+    area: &'a str,
     base_url: Option<&'a str>,
     footer: FooterView<'a>,
 }
@@ -157,6 +158,7 @@ impl<'a> SiteContext<'a> {
             &SiteView {
                 title: &c.title,
                 language: &c.language,
+                area: &c.area,
                 base_url: c.base_url.as_deref(),
                 footer: FooterView {
                     organizer: c.footer.organizer.as_deref(),

@@ -112,7 +112,7 @@ fn levels() -> &'static Levels {
             &dir.path().join("city"),
             "示范市政府信息公开工作年度报告",
             "https://city.example.gov.cn/gknb/",
-            &members,
+            &format!("area = \"全市\"\n{members}"),
         );
         build(&dir.path().join("city"));
         let members = member("city", "示范市", "../city/public/data/summary.json", None)
@@ -126,7 +126,7 @@ fn levels() -> &'static Levels {
             &dir.path().join("province"),
             "示范省政府信息公开工作年度报告",
             "https://province.example.gov.cn/",
-            &members,
+            &format!("area = \"全省\"\n{members}"),
         );
         build(&dir.path().join("province"));
         Levels { dir }
@@ -279,6 +279,20 @@ fn late_and_missing_reports_show_at_the_city_year_page_with_the_member_named() {
         home.contains("<li>甲区：未公开 1 份，逾期公开 1 份</li>"),
         "{home}"
     );
+    // Each level names its own area (`area` in site.toml; a district's
+    // default is 全区).
+    assert!(year.contains("2024年度全市汇总（"), "{year}");
+    assert!(
+        year.contains("<caption>全市汇总 · 收到和处理政府信息公开申请情况</caption>"),
+        "{year}"
+    );
+    assert!(!year.contains("全区"), "{year}");
+    assert!(home.contains("年度全市情况</h2>"), "{home}");
+    let district = page(&l.path("d1"), "2024/index.html");
+    assert!(
+        district.contains("<caption>全区汇总 · 收到和处理政府信息公开申请情况</caption>"),
+        "{district}"
+    );
     let csv = page(&city, "2024/members.csv");
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(
@@ -292,6 +306,7 @@ fn late_and_missing_reports_show_at_the_city_year_page_with_the_member_named() {
     assert_eq!(rows.len(), 4);
     // The province counts them too, under the city.
     let province = page(&l.path("province"), "2024/index.html");
+    assert!(province.contains("2024年度全省汇总（"), "{province}");
     assert!(
         province.contains("<a href=https://city.example.gov.cn/gknb/2024/index.html>示范市</a></th><td class=num>11／12</td><td class=num>1</td><td class=num>1</td>"),
         "{province}"

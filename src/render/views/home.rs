@@ -95,7 +95,7 @@ impl SiteContext<'_> {
         let chart = (!trend.is_empty()).then(|| {
             let years: Vec<i32> = trend.iter().map(|t| t.year).collect();
             charts::bars(
-                "全区历年政府信息公开申请",
+                &format!("{}历年政府信息公开申请", self.site.config.area),
                 &years,
                 &[
                     charts::Series {

@@ -165,6 +165,7 @@ impl SiteContext<'_> {
             }
         }
         let members = self.member_rows(year);
+        let area = &self.site.config.area;
         let counts = self.member_counts(year, None);
         Ok(YearView {
             year,
@@ -188,17 +189,17 @@ impl SiteContext<'_> {
                     self.table(tables::active(
                         rows,
                         *format,
-                        &format!("全区汇总 · 主动公开政府信息情况（{format}年格式，{n} 份报告）"),
+                        &format!("{area}汇总 · 主动公开政府信息情况（{format}年格式，{n} 份报告）"),
                     ))
                 })
                 .collect(),
             requests: self.table(tables::requests(
                 &total.requests,
-                "全区汇总 · 收到和处理政府信息公开申请情况",
+                &format!("{area}汇总 · 收到和处理政府信息公开申请情况"),
             )),
             reviews: self.table(tables::reviews(
                 &total.reviews,
-                "全区汇总 · 政府信息公开行政复议、行政诉讼情况",
+                &format!("{area}汇总 · 政府信息公开行政复议、行政诉讼情况"),
             )),
             categories,
         })
