@@ -52,6 +52,33 @@ pub struct MemberYear {
     pub categories: Vec<MemberCategory>,
 }
 
+impl MemberYear {
+    /// The year's whole part, or one category's (`None` when the member
+    /// has no report of that category).
+    pub fn part(&self, category: Option<&str>) -> Option<&Part> {
+        match category {
+            None => Some(&self.all),
+            Some(key) => self
+                .categories
+                .iter()
+                .find(|c| c.key == key)
+                .map(|c| &c.part),
+        }
+    }
+}
+
+/// Every member's part of `year` (of one category, or all), in the
+/// members' order: what a roll-up adds to its own reports.
+pub fn parts<'a>(
+    members: &'a [Member],
+    year: i32,
+    category: Option<&'a str>,
+) -> impl Iterator<Item = &'a Part> {
+    members
+        .iter()
+        .filter_map(move |m| m.years.get(&year)?.part(category))
+}
+
 #[derive(Clone, Debug)]
 pub struct MemberCategory {
     pub key: String,

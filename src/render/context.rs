@@ -58,18 +58,7 @@ pub(super) fn area_sum(
     if site.members.is_empty() {
         return Some(own);
     }
-    let parts = site
-        .members
-        .iter()
-        .filter_map(|m| m.years.get(&year))
-        .filter_map(|y| match category {
-            None => Some(&y.all.sums),
-            Some(key) => y
-                .categories
-                .iter()
-                .find(|c| c.key == key)
-                .map(|c| &c.part.sums),
-        });
+    let parts = crate::model::member::parts(&site.members, year, category).map(|p| &p.sums);
     aggregate::combine(std::iter::once(&own).chain(parts))
 }
 

@@ -168,14 +168,7 @@ fn indicator_terms(
     (year, category): (i32, Option<&str>),
 ) -> Option<IndicatorTerms> {
     let mut sums = [(Number::ZERO, Number::ZERO, 0usize, 0usize); 6];
-    for y in ctx.site.members.iter().filter_map(|m| m.years.get(&year)) {
-        let part = match category {
-            None => &y.all,
-            Some(key) => match y.categories.iter().find(|c| c.key == key) {
-                Some(c) => &c.part,
-                None => continue,
-            },
-        };
+    for part in crate::model::member::parts(&ctx.site.members, year, category) {
         for (key, term) in part.indicators.as_ref()? {
             let at = Key::ALL.iter().position(|k| k.as_str() == key)?;
             let sum = &mut sums[at];

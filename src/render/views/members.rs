@@ -52,15 +52,8 @@ impl SiteContext<'_> {
     /// The members' counts of `year` added (of one category, or all).
     pub(crate) fn member_counts(&self, year: i32, category: Option<&str>) -> Counts {
         let mut counts = Counts::default();
-        for y in self.site.members.iter().filter_map(|m| m.years.get(&year)) {
-            match category {
-                None => counts.add(y.all.counts),
-                Some(key) => {
-                    if let Some(c) = y.categories.iter().find(|c| c.key == key) {
-                        counts.add(c.part.counts);
-                    }
-                }
-            }
+        for part in crate::model::member::parts(&self.site.members, year, category) {
+            counts.add(part.counts);
         }
         counts
     }
