@@ -42,17 +42,21 @@ pub enum SourceFormat {
 
 impl SourceFormat {
     pub fn of(path: &Path) -> SourceFormat {
-        let ext = path
-            .extension()
-            .map(|e| e.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        match ext.as_str() {
+        SourceFormat::named(path).unwrap_or(SourceFormat::Text)
+    }
+
+    /// The format a file's extension names; `None` for an extension that
+    /// names none (read as text when given, left out of a folder).
+    fn named(path: &Path) -> Option<SourceFormat> {
+        let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => SourceFormat::Text,
             "pdf" => SourceFormat::Pdf,
             "html" | "htm" | "xhtml" | "shtml" => SourceFormat::Html,
             "docx" => SourceFormat::Word,
             "doc" | "wps" => SourceFormat::LegacyWord,
-            _ => SourceFormat::Text,
-        }
+            _ => return None,
+        })
     }
 
     /// How the format is named in summaries.
@@ -69,11 +73,7 @@ impl SourceFormat {
 
 /// Whether a file in a folder is one `import` reads (or refuses by name).
 pub fn is_report_file(path: &Path) -> bool {
-    path.extension().is_some_and(|e| {
-        ["txt", "pdf", "html", "htm", "docx", "doc", "wps"]
-            .iter()
-            .any(|x| e.eq_ignore_ascii_case(x))
-    })
+    SourceFormat::named(path).is_some()
 }
 
 /// A file as the importer reads it: its text (a web page's or a Word
@@ -530,4 +530,25 @@ fn scratch_copy(root: &Path, agency: &str) -> Result<tempfile::TempDir> {
         }
     }
     Ok(tmp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A folder takes the files of every format a single file may be
+    /// (portals save pages as `.shtml`), and nothing else.
+    #[test]
+    fn a_folder_takes_the_files_of_every_format_read() {
+        for name in [
+            "a.txt", "a.PDF", "a.html", "a.htm", "a.shtml", "a.xhtml", "a.docx", "a.doc", "a.wps",
+        ] {
+            assert!(is_report_file(Path::new(name)), "{name}");
+        }
+        for name in ["a.png", "a.css", "a", "a.yaml"] {
+            assert!(!is_report_file(Path::new(name)), "{name}");
+        }
+        assert_eq!(SourceFormat::of(Path::new("a.shtml")), SourceFormat::Html);
+        assert_eq!(SourceFormat::of(Path::new("notes")), SourceFormat::Text);
+    }
 }
