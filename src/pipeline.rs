@@ -87,7 +87,23 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     let plan = renderer.plan();
     let staging = Staging::new(&output)?;
     let sink = Counted::new(&staging);
-    let (indexed, reading) = render_pages(&renderer, &plan.pages, &sink)?;
+    // The pages and the downloads are independent: made at once, so that
+    // the big tables (reports.json and .csv, streamed by one thread) are
+    // written while the other thread renders pages. Only the search index
+    // waits for the pages.
+    let (rendered, data) = rayon::join(
+        || render_pages(&renderer, &plan.pages, &sink),
+        || {
+            let clock = Instant::now();
+            plan.files
+                .par_iter()
+                .filter(|p| **p != Product::SearchIndex)
+                .try_for_each(|product| write_product(&renderer, product, &sink, &mut None))
+                .map(|()| clock.elapsed())
+        },
+    );
+    let (indexed, reading) = rendered?;
+    let data = data?;
     let pages = plan
         .pages
         .iter()
@@ -101,19 +117,21 @@ pub fn build(site: &Site, options: &BuildOptions) -> Result<BuildSummary> {
     if renderer.search() {
         clock.add("· search", reading);
     }
+    clock.add("· data", data);
 
-    // The other files, each kind as the disk needs it. The search index
-    // comes first so that its time is its own.
+    // Everything but the search index is written: the disk starts on it
+    // while the index is made.
+    let early = (options.sync && renderer.search())
+        .then(|| staging.start_flush())
+        .flatten();
     let mut indexed = Some(indexed);
     for product in plan.files.iter().filter(|p| **p == Product::SearchIndex) {
         write_product(&renderer, product, &sink, &mut indexed)?;
         clock.lap("search");
     }
-    plan.files
-        .par_iter()
-        .filter(|p| **p != Product::SearchIndex)
-        .try_for_each(|product| write_product(&renderer, product, &sink, &mut None))?;
-    clock.lap("data");
+    if let Some(early) = early {
+        let _ = early.join();
+    }
     let (files, bytes) = (sink.files(), sink.bytes());
     staging.commit(&output::Commit {
         sync: options.sync,

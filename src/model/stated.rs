@@ -266,6 +266,15 @@ pub fn find(text: &str, year: i32) -> Vec<Stated> {
     let n = f.chars.len();
     let mut i = 0;
     while i < n {
+        // Every phrasing below starts with one of these: the other
+        // characters (most of the text) are passed over at once.
+        if !matches!(
+            f.chars[i],
+            '共' | '新' | '制' | '办' | '上' | '结' | '予' | '行'
+        ) {
+            i += 1;
+            continue;
+        }
         let sentence = || f.sentence_before(i);
         let clause = || f.clause_before(i);
         let usable = || own_clause(&clause()) && !other_year(&sentence(), year);

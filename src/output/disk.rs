@@ -218,6 +218,28 @@ impl Staging {
         std::fs::copy(from, &path).map_err(|e| Error::io(from, e))
     }
 
+    /// Starts writing what is staged so far to disk, in the background,
+    /// and returns at once: the disk works while the build goes on
+    /// computing (the search index), and [`Staging::commit`]'s flush then
+    /// waits only for the rest. Linux only (one `syncfs`; elsewhere a
+    /// second walk of the tree would cost more than it saves). Not a
+    /// guarantee of anything: the flush in `commit` is the one that counts,
+    /// so this one's errors are left to it.
+    pub fn start_flush(&self) -> Option<std::thread::JoinHandle<()>> {
+        #[cfg(target_os = "linux")]
+        {
+            let dir = self.dir.clone();
+            std::thread::Builder::new()
+                .name("early-flush".into())
+                .spawn(move || {
+                    let _ = flush(&dir);
+                })
+                .ok()
+        }
+        #[cfg(not(target_os = "linux"))]
+        None
+    }
+
     /// Replaces the target with the staged folder. With an existing target
     /// this is one atomic exchange where the OS has it: at every moment
     /// the target is either the whole previous site or the whole new one.

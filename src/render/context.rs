@@ -36,6 +36,8 @@ pub(super) struct SiteContext<'a> {
     /// page, and of the search page (see [`csp`]); none with `csp = false`.
     csp_meta: [Option<String>; 2],
     pub(super) spent: Spent,
+    /// The tables' layouts, made once for all reports of a shape.
+    skeletons: tables::Skeletons,
 }
 
 pub(super) fn sum(cache: Option<&SumCache>, reports: &[&Report]) -> Option<Aggregate> {
@@ -136,6 +138,7 @@ impl<'a> SiteContext<'a> {
                 .indicators
                 .then(|| crate::indicators::Indicators::compute(site)),
             spent: Spent::default(),
+            skeletons: tables::Skeletons::default(),
         }
     }
 
@@ -180,7 +183,9 @@ impl<'a> SiteContext<'a> {
     /// Tables print on one line when minified; otherwise a row per line,
     /// for people reading the HTML.
     pub(super) fn table(&self, table: tables::Table) -> tables::Table {
-        table.lines(!self.site.config.minify)
+        table
+            .lines(!self.site.config.minify)
+            .shaped(&self.skeletons)
     }
 
     pub(super) fn markdown(&self, text: &str) -> String {

@@ -4,7 +4,9 @@
 //! Rust rather than through a template loop and then minifying the page is
 //! most of what makes 10,000 reports render in about a second.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::{Arc, Mutex};
 
 use serde::{Serialize, Serializer};
 
@@ -26,6 +28,37 @@ pub struct Table {
     pub body: Vec<Vec<TCell>>,
     /// A line break after each row (unminified output).
     pub lines: bool,
+    /// Its HTML less the numbers, shared by every table of its shape
+    /// (see [`Table::shaped`]).
+    pub skeleton: Option<Arc<Skeleton>>,
+}
+
+/// A table's HTML with its numbers left out: `parts[0]`, the first
+/// number, `parts[1]`, … Every report of one format has tables of the
+/// same shape (labels, spans, ids, `headers`), so their HTML is laid out
+/// once a build and each report only prints its numbers into it: laying
+/// out the grid and every cell's `headers` per page was a tenth of a
+/// build's CPU time.
+#[derive(Debug)]
+pub struct Skeleton {
+    parts: Vec<String>,
+}
+
+/// The skeletons laid out so far, by shape: one per build (owned by the
+/// render context, shared by its threads).
+#[derive(Debug, Default)]
+pub struct Skeletons(Mutex<HashMap<Shape, Arc<Skeleton>>>);
+
+/// Everything of a table but its numbers. Labels and keys are compared by
+/// address: they are the layout's `'static` strings, so equal addresses
+/// mean equal text (different addresses only cost a second skeleton).
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct Shape {
+    id: String,
+    short: String,
+    caption: String,
+    lines: bool,
+    cells: Vec<[usize; 8]>,
 }
 
 impl Table {
@@ -37,6 +70,8 @@ impl Table {
     /// Several tables of one kind on a page (the district's and each
     /// category's) need ids of their own: `requests-street`.
     pub fn id_suffix(mut self, suffix: &str) -> Self {
+        // A skeleton printed the ids it was made with.
+        self.skeleton = None;
         self.id = format!("{}-{suffix}", self.id);
         self.short = format!("{}-{suffix}-", self.short);
         self
@@ -67,6 +102,96 @@ impl Table {
     /// sits under (merged cells have no single row or column a screen reader
     /// could guess them from) and its cell key in `data-key`.
     pub fn html(&self) -> String {
+        let Some(skeleton) = &self.skeleton else {
+            return self.layout(None);
+        };
+        let mut out = String::with_capacity(
+            skeleton.parts.iter().map(String::len).sum::<usize>() + 4 * skeleton.parts.len(),
+        );
+        let mut numbers = self
+            .head
+            .iter()
+            .chain(&self.body)
+            .flatten()
+            .filter(|c| !c.header);
+        out.push_str(&skeleton.parts[0]);
+        for part in &skeleton.parts[1..] {
+            match numbers.next() {
+                Some(TCell {
+                    number: Some(n), ..
+                }) => {
+                    let _ = write!(out, "{n}");
+                }
+                Some(c) => out.push_str(&escape(c.text)),
+                None => {}
+            }
+            out.push_str(part);
+        }
+        out
+    }
+
+    /// This table with its skeleton, laid out now or taken from `cache`.
+    pub fn shaped(mut self, cache: &Skeletons) -> Self {
+        let shape = self.shape();
+        let map = cache.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(skeleton) = map.get(&shape) {
+            self.skeleton = Some(Arc::clone(skeleton));
+            return self;
+        }
+        drop(map);
+        let mut slots = Vec::new();
+        let html = self.layout(Some(&mut slots));
+        let mut parts = Vec::with_capacity(slots.len() + 1);
+        let mut from = 0;
+        for at in slots {
+            parts.push(html[from..at].to_string());
+            from = at;
+        }
+        parts.push(html[from..].to_string());
+        let skeleton = Arc::new(Skeleton { parts });
+        cache
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(shape, Arc::clone(&skeleton));
+        self.skeleton = Some(skeleton);
+        self
+    }
+
+    fn shape(&self) -> Shape {
+        let cells = self
+            .head
+            .iter()
+            .chain(&self.body)
+            .flatten()
+            .map(|c| {
+                let (def, i) = c
+                    .key
+                    .map_or((0, 0), |(def, i)| (def as *const RowDef as usize, i));
+                [
+                    c.text.as_ptr() as usize,
+                    c.text.len(),
+                    c.rowspan,
+                    c.colspan,
+                    usize::from(c.header),
+                    c.class.as_ptr() as usize ^ (c.class.len() << 48),
+                    def,
+                    i,
+                ]
+            })
+            .collect();
+        Shape {
+            id: self.id.clone(),
+            short: self.short.clone(),
+            caption: self.caption.clone(),
+            lines: self.lines,
+            cells,
+        }
+    }
+
+    /// Lays the table out and prints it; with `slots`, leaves its numbers
+    /// out and records where each would be.
+    fn layout(&self, mut slots: Option<&mut Vec<usize>>) -> String {
         let mut out = String::with_capacity(256 + 128 * self.body.len() * 8);
         let caption = escape(&self.caption);
         let _ = write!(
@@ -80,11 +205,11 @@ impl Table {
         let mut k = 0;
         if !self.head.is_empty() {
             out.push_str(self.eol("<thead>"));
-            self.rows(&mut out, &self.head, &grid, &mut k);
+            self.rows(&mut out, &self.head, &grid, &mut k, slots.as_deref_mut());
             out.push_str(self.eol("</thead>"));
         }
         out.push_str(self.eol("<tbody>"));
-        self.rows(&mut out, &self.body, &grid, &mut k);
+        self.rows(&mut out, &self.body, &grid, &mut k, slots);
         out.push_str("</tbody></table></div>");
         out
     }
@@ -92,7 +217,14 @@ impl Table {
 
 impl Table {
     /// Rows of cells; `k` counts cells in document order, as `grid` does.
-    fn rows(&self, out: &mut String, lines: &[Vec<TCell>], grid: &Grid, k: &mut usize) {
+    fn rows(
+        &self,
+        out: &mut String,
+        lines: &[Vec<TCell>],
+        grid: &Grid,
+        k: &mut usize,
+        mut slots: Option<&mut Vec<usize>>,
+    ) {
         let mut labels = Vec::new();
         for line in lines {
             out.push_str("<tr>");
@@ -104,7 +236,7 @@ impl Table {
                 "row"
             };
             for c in line {
-                cell(out, c, scope, *k, grid, &mut labels);
+                cell(out, c, scope, *k, grid, &mut labels, slots.as_deref_mut());
                 *k += 1;
             }
             out.push_str(self.eol("</tr>"));
@@ -234,7 +366,15 @@ impl Serialize for Table {
     }
 }
 
-fn cell(out: &mut String, c: &TCell, scope: &str, k: usize, grid: &Grid, labels: &mut Vec<usize>) {
+fn cell(
+    out: &mut String,
+    c: &TCell,
+    scope: &str,
+    k: usize,
+    grid: &Grid,
+    labels: &mut Vec<usize>,
+    slots: Option<&mut Vec<usize>>,
+) {
     let tag = if c.header { "th" } else { "td" };
     out.push('<');
     out.push_str(tag);
@@ -264,6 +404,12 @@ fn cell(out: &mut String, c: &TCell, scope: &str, k: usize, grid: &Grid, labels:
     }
     out.push('>');
     match c.number {
+        // A skeleton's number cell: the number is printed per report.
+        _ if !c.header && slots.is_some() => {
+            if let Some(slots) = slots {
+                slots.push(out.len());
+            }
+        }
         Some(n) => {
             let _ = write!(out, "{n}");
         }
@@ -369,6 +515,7 @@ pub fn active(rows: &[Row], format: Format, caption: &str) -> Table {
         head: Vec::new(),
         body,
         lines: false,
+        skeleton: None,
     }
 }
 
@@ -432,6 +579,7 @@ pub fn requests(rows: &[Row], caption: &str) -> Table {
         head,
         body,
         lines: false,
+        skeleton: None,
     }
 }
 
@@ -464,6 +612,7 @@ pub fn reviews(rows: &[Row], caption: &str) -> Table {
         head,
         body,
         lines: false,
+        skeleton: None,
     }
 }
 
@@ -473,5 +622,66 @@ pub fn section_title(section: Section) -> &'static str {
         Section::Active => "二、主动公开政府信息情况",
         Section::Requests => "三、收到和处理政府信息公开申请情况",
         Section::Reviews => "四、政府信息公开行政复议、行政诉讼情况",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::report::Cell;
+
+    /// A table printed into its shape's skeleton is byte for byte the table
+    /// laid out on its own: every report of a generated site (both
+    /// formats), one with blanks, in both line modes, the skeleton made by
+    /// another report.
+    #[test]
+    fn a_skeleton_prints_exactly_the_table_laid_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let options = crate::commands::generate::Options {
+            agencies: 3,
+            years: 6,
+            last_year: 2024,
+            seed: 7,
+        };
+        crate::commands::generate::generate(dir.path(), &options).unwrap();
+        let loaded = crate::load::load(dir.path());
+        let site = loaded.site.expect("the generated site loads");
+        let cache = Skeletons::default();
+        let mut reports: Vec<_> = site.reports.clone();
+        // Blanks where the first report printed numbers.
+        let mut blanked = reports[0].clone();
+        let mut rows = blanked.requests.to_vec();
+        for row in rows.iter_mut().step_by(3) {
+            for cell in row.cells.iter_mut().step_by(2) {
+                *cell = Cell::blank(cell.span);
+            }
+        }
+        blanked.requests = rows.into();
+        reports.push(blanked);
+        let mut checked = 0;
+        for lines in [false, true] {
+            for report in reports.iter().rev() {
+                let caption = format!("表一（{}年格式）", report.format);
+                for table in [
+                    active(&report.active, report.format, &caption),
+                    requests(&report.requests, "表二"),
+                    reviews(&report.reviews, "表三"),
+                ] {
+                    let table = table.lines(lines);
+                    let direct = table.html();
+                    let shaped = table.shaped(&cache);
+                    assert!(shaped.skeleton.is_some());
+                    assert_eq!(shaped.html(), direct);
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 2 * 3 * reports.len());
+        let formats: std::collections::BTreeSet<_> = reports.iter().map(|r| r.format).collect();
+        assert_eq!(formats.len(), 2, "both formats");
+        // One skeleton per line mode and shape (表一 of each format, 表二
+        // with （六） in one row or two, 表三), not one per report.
+        let made = cache.0.lock().unwrap().len();
+        assert_eq!(made, 2 * 5, "{made} skeletons");
     }
 }

@@ -149,18 +149,20 @@ impl SiteContext<'_> {
                 categories.push(CategoryTables {
                     name: c.name.clone(),
                     reports: agg.reports,
-                    requests: self
-                        .table(tables::requests(
+                    requests: self.table(
+                        tables::requests(
                             &agg.requests,
                             &format!("{} · 收到和处理政府信息公开申请情况", c.name),
-                        ))
+                        )
                         .id_suffix(&c.key),
-                    reviews: self
-                        .table(tables::reviews(
+                    ),
+                    reviews: self.table(
+                        tables::reviews(
                             &agg.reviews,
                             &format!("{} · 政府信息公开行政复议、行政诉讼情况", c.name),
-                        ))
+                        )
                         .id_suffix(&c.key),
+                    ),
                 });
             }
         }
