@@ -11,6 +11,7 @@
 //! The public site shows indicators and peer medians; `gongkai audit`
 //! (see [`crate::audit`]) writes the supervisor's review.
 
+mod cache;
 pub mod csv;
 pub mod flags;
 pub mod peers;
@@ -18,9 +19,11 @@ pub mod ratio;
 pub mod similarity;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
+pub use cache::IndicatorCache;
 pub use ratio::Ratio;
 
 use crate::model::layout::Role;
@@ -337,8 +340,8 @@ pub struct Entry<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Indicators<'a> {
     pub rows: Vec<Entry<'a>>,
-    /// By (year, category key).
-    pub peers: BTreeMap<(i32, String), peers::Group>,
+    /// By (year, category key); shared with `serve`'s next rebuild.
+    pub peers: BTreeMap<(i32, String), Arc<peers::Group>>,
     /// Each agency's rows (indexes in `rows`), by year: an agency page
     /// looks up its own without reading every row.
     by_agency: BTreeMap<&'a str, Vec<usize>>,
@@ -352,6 +355,14 @@ pub fn previous<'a>(site: &'a Site, report: &Report) -> Option<&'a Report> {
 
 impl<'a> Indicators<'a> {
     pub fn compute(site: &'a Site) -> Indicators<'a> {
+        Self::compute_cached(site, None)
+    }
+
+    /// [`Indicators::compute`], reusing (and keeping in `cache`) the
+    /// indicators of reports and the groups whose sources did not change
+    /// since the last call (serve). The same result either way.
+    pub fn compute_cached(site: &'a Site, cache: Option<&IndicatorCache>) -> Indicators<'a> {
+        let mut kept = cache.map(IndicatorCache::take).unwrap_or_default();
         let category_order = |key: &str| {
             site.config
                 .categories
@@ -360,11 +371,11 @@ impl<'a> Indicators<'a> {
                 .unwrap_or(usize::MAX)
         };
         // In parallel, and each report's predecessor found beside it
-        // (`site.reports` is sorted by agency, then year): at 10,000
-        // reports this is most of what a `serve` rebuild spends outside
-        // the pages it renders.
+        // (`site.reports` is sorted by agency, then year).
         let reports = &site.reports;
-        let mut rows: Vec<(i32, usize, Entry<'a>)> = (0..reports.len())
+        let known = &kept.reports;
+        type Made<'a> = (i32, usize, Entry<'a>, cache::Sources, bool);
+        let mut rows: Vec<Made<'a>> = (0..reports.len())
             .into_par_iter()
             .filter(|&i| !reports[i].draft)
             .filter_map(|i| {
@@ -374,30 +385,87 @@ impl<'a> Indicators<'a> {
                     .checked_sub(1)
                     .map(|p| &reports[p])
                     .filter(|p| p.agency == r.agency && p.year == r.year - 1 && !p.draft);
-                let terms = terms_of_report(r, previous);
+                let sources = cache::Sources {
+                    report: r.source_hash,
+                    previous: previous.map(|p| p.source_hash),
+                };
+                let (terms, values, fresh) = match known.get(&sources) {
+                    Some((terms, values)) => (*terms, *values, false),
+                    None => {
+                        let terms = terms_of_report(r, previous);
+                        let values = std::array::from_fn(|i| terms[i].value(Key::ALL[i]));
+                        (terms, values, true)
+                    }
+                };
                 let entry = Entry {
                     report: r,
                     category: agency.category.as_str(),
                     terms,
-                    values: std::array::from_fn(|i| terms[i].value(Key::ALL[i])),
+                    values,
                 };
-                Some((r.year, category_order(&agency.category), entry))
+                Some((
+                    r.year,
+                    category_order(&agency.category),
+                    entry,
+                    sources,
+                    fresh,
+                ))
             })
             .collect();
         // Stable: within a year and category, agencies stay in slug order.
-        rows.sort_by_key(|(year, order, _)| (*year, *order));
-        let rows: Vec<Entry<'a>> = rows.into_iter().map(|(_, _, e)| e).collect();
-        let peers = peers::groups(&rows);
+        rows.sort_by_key(|(year, order, ..)| (*year, *order));
+        let mut sources = Vec::with_capacity(rows.len());
+        let mut entries = Vec::with_capacity(rows.len());
+        for (_, _, entry, source, fresh) in rows {
+            if fresh && cache.is_some() {
+                kept.reports.insert(source, (entry.terms, entry.values));
+            }
+            sources.push(source);
+            entries.push(entry);
+        }
+        let rows = entries;
+        // Each year's reports of each category, then their figures, unless
+        // the same reports with the same sources were grouped before.
+        let mut members: BTreeMap<(i32, &'a str), Vec<usize>> = BTreeMap::new();
         let mut by_agency: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
         for (i, e) in rows.iter().enumerate() {
+            members
+                .entry((e.report.year, e.category))
+                .or_default()
+                .push(i);
             by_agency
                 .entry(e.report.agency.as_str())
                 .or_default()
                 .push(i);
         }
+        let known = &kept.groups;
+        let groups: Vec<((i32, String), u64, Arc<peers::Group>)> = members
+            .into_par_iter()
+            .map(|((year, category), of)| {
+                let print = cache::group_fingerprint(of.iter().map(|&i| &sources[i]));
+                let group = match known.get(&print) {
+                    Some(group) => group.clone(),
+                    None => Arc::new(peers::group(of.iter().map(|&i| &rows[i]))),
+                };
+                ((year, category.to_string()), print, group)
+            })
+            .collect();
+        if let Some(cache) = cache {
+            // What this site no longer has is forgotten: the groups at
+            // once, the reports when they outnumber the site's twice.
+            kept.groups = groups.iter().map(|(_, p, g)| (*p, g.clone())).collect();
+            if kept.reports.len() > 2 * rows.len() + 64 {
+                kept.reports = sources
+                    .iter()
+                    .zip(&rows)
+                    .map(|(s, e)| (*s, (e.terms, e.values)))
+                    .collect();
+            }
+            cache.put(kept);
+        }
         Indicators {
             rows,
-            peers,
+            peers: groups.into_iter().map(|(k, _, g)| (k, g)).collect(),
             by_agency,
         }
     }
@@ -418,6 +486,6 @@ impl<'a> Indicators<'a> {
 
     /// The peer group of a report's year and category.
     pub fn group(&self, year: i32, category: &str) -> Option<&peers::Group> {
-        self.peers.get(&(year, category.to_string()))
+        self.peers.get(&(year, category.to_string())).map(|g| &**g)
     }
 }

@@ -6,8 +6,6 @@
 //! counted from 0, interpolated linearly between the values at ⌊h⌋ and
 //! ⌊h⌋ + 1. With p a quarter, the interpolation is exact in fractions.
 
-use std::collections::BTreeMap;
-
 use super::{Entry, Key, Ratio};
 
 /// P25, P50 (the median) and P75.
@@ -96,29 +94,22 @@ impl Group {
     }
 }
 
-/// The groups of every year and category of `entries`.
-pub fn groups(entries: &[Entry]) -> BTreeMap<(i32, String), Group> {
-    // Per group: its reports, and the values of each indicator.
-    type Values = (usize, [Vec<Ratio>; 6]);
-    let mut values: BTreeMap<(i32, String), Values> = BTreeMap::new();
+/// The group of `entries` (one year's reports of one category).
+pub fn group<'e, 'a: 'e>(entries: impl IntoIterator<Item = &'e Entry<'a>>) -> Group {
+    let mut reports = 0;
+    let mut per_key: [Vec<Ratio>; 6] = Default::default();
     for entry in entries {
-        let slot = values
-            .entry((entry.report.year, entry.category.to_string()))
-            .or_default();
-        slot.0 += 1;
+        reports += 1;
         for (i, v) in entry.values.iter().enumerate() {
             if let Some(r) = v.ratio() {
-                slot.1[i].push(r);
+                per_key[i].push(r);
             }
         }
     }
-    values
-        .into_iter()
-        .map(|(k, (reports, per_key))| {
-            let stats = per_key.map(|v| Stat::new(&v));
-            (k, Group { reports, stats })
-        })
-        .collect()
+    Group {
+        reports,
+        stats: per_key.map(|v| Stat::new(&v)),
+    }
 }
 
 #[cfg(test)]

@@ -8,15 +8,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 
+use super::members::MemberCache;
 use super::{Loaded, Loader};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Agency, Report, Site, rules};
 
 #[derive(Default)]
 pub struct LoadCache {
-    /// `--allow-missing-members` (members are read again on every load:
-    /// a few small files).
+    /// `--allow-missing-members`.
     pub options: super::LoadOptions,
+    /// The members' summaries as last read (see [`MemberCache`]).
+    pub members: MemberCache,
     /// The site.toml the folders were loaded under; another one reloads all.
     config: Option<u64>,
     /// site.toml's and content/'s own diagnostics (stray files, folder names).
@@ -49,10 +51,13 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache, changed: &[PathBuf]) -> L
     };
     let mut site = loader.run_cached(cache, changed);
     if let Some(site) = &mut site {
-        super::members::read_members(
+        super::members::read_members_cached(
             site,
             cache.options.allow_missing_members,
             &mut loader.diagnostics,
+            &mut cache.members,
+            cache.config,
+            changed,
         );
     }
     let read = clock.elapsed();

@@ -6,9 +6,9 @@
 //! is used. Every problem is a diagnostic at the member's entry in
 //! site.toml that names the member, its summary and what is wrong.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::time::Duration;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -30,6 +30,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Why a member was not used.
+#[derive(Clone)]
 enum Failure {
     /// Its summary could not be had (missing file, unreachable URL, HTTP
     /// error): with `--allow-missing-members`, a warning.
@@ -47,6 +48,126 @@ pub fn read_members(site: &mut Site, allow_missing: bool, diagnostics: &mut Diag
         .par_iter()
         .map(|m| read_member(&site.root, m, site))
         .collect();
+    add_members(site, results, allow_missing, diagnostics);
+}
+
+/// Members kept from one load to the next (serve), so that a save in
+/// `content/` neither fetches a URL member again nor parses and checks a
+/// summary that did not change: a path member is read again when its
+/// file's size or modification time changed (or the watcher names it), a
+/// URL member once a session, or again when site.toml is saved (with
+/// `--allow-missing-members`, saving site.toml is how to retry one that
+/// could not be fetched). Any change to site.toml reads every member again.
+#[derive(Default)]
+pub struct MemberCache {
+    /// The fingerprint of the site.toml they were read under.
+    config: Option<u64>,
+    /// By the summary as site.toml writes it (path or URL).
+    kept: HashMap<String, KeptMember>,
+}
+
+struct KeptMember {
+    /// A path member's file's size and modification time when read.
+    stamp: Option<(u64, SystemTime)>,
+    result: Result<Member, Failure>,
+}
+
+/// A file's size and modification time; `None` when it cannot be had.
+fn stamp(path: &Path) -> Option<(u64, SystemTime)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// Whether the watcher named `config`'s summary file among `changed`
+/// (it names member files by their absolute path, folder canonical).
+fn named(root: &Path, config: &MemberConfig, changed: &[PathBuf]) -> bool {
+    let path = root.join(&config.summary);
+    let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
+        return false;
+    };
+    let mut absolute = changed.iter().filter(|p| p.is_absolute()).peekable();
+    if absolute.peek().is_none() {
+        return false;
+    }
+    let Ok(dir) = parent.canonicalize() else {
+        return true;
+    };
+    let full = dir.join(name);
+    absolute.any(|p| *p == full)
+}
+
+/// [`read_members`], reusing what `cache` read at earlier loads (see
+/// [`MemberCache`]). `config` is site.toml's fingerprint; `changed` the
+/// paths the watcher saw change (empty: anything may have).
+pub(super) fn read_members_cached(
+    site: &mut Site,
+    allow_missing: bool,
+    diagnostics: &mut Diagnostics,
+    cache: &mut MemberCache,
+    config: Option<u64>,
+    changed: &[PathBuf],
+) {
+    if cache.config != config {
+        cache.kept.clear();
+        cache.config = config;
+    }
+    let root = &site.root;
+    let saved_toml = changed.is_empty()
+        || changed
+            .iter()
+            .any(|p| p.strip_prefix(root).unwrap_or(p) == Path::new("site.toml"));
+    let kept = &cache.kept;
+    let read: Vec<(Result<Member, Failure>, Option<KeptMember>)> = site
+        .config
+        .members
+        .par_iter()
+        .map(|m| {
+            // Which agencies there are may change with any save.
+            if let Err(clash) = clash(m, site) {
+                return (Err(clash), None);
+            }
+            let stamp = if m.is_url() {
+                None
+            } else {
+                stamp(&root.join(&m.summary))
+            };
+            let same = kept.get(&m.summary).filter(|k| {
+                if m.is_url() {
+                    !saved_toml
+                } else {
+                    stamp.is_some() && k.stamp == stamp && !named(root, m, changed)
+                }
+            });
+            match same {
+                Some(k) => (k.result.clone(), None),
+                None => {
+                    let result = read_member(root, m, site);
+                    (result.clone(), Some(KeptMember { stamp, result }))
+                }
+            }
+        })
+        .collect();
+    let mut results = Vec::with_capacity(read.len());
+    for (m, (result, fresh)) in site.config.members.iter().zip(read) {
+        if let Some(fresh) = fresh {
+            cache.kept.insert(m.summary.clone(), fresh);
+        }
+        results.push(result);
+    }
+    cache
+        .kept
+        .retain(|summary, _| site.config.members.iter().any(|m| m.summary == *summary));
+    add_members(site, results, allow_missing, diagnostics);
+}
+
+/// Adds the members read (`results`, in site.toml's order) to `site`, and
+/// each failure to `diagnostics`.
+fn add_members(
+    site: &mut Site,
+    results: Vec<Result<Member, Failure>>,
+    allow_missing: bool,
+    diagnostics: &mut Diagnostics,
+) {
     let toml = Path::new("site.toml");
     for (config, result) in site.config.members.clone().iter().zip(results) {
         let name = |what: &str| format!("member `{}` ({}): {what}", config.key, config.summary);
@@ -83,12 +204,18 @@ pub fn read_members(site: &mut Site, allow_missing: bool, diagnostics: &mut Diag
     }
 }
 
-fn read_member(root: &Path, config: &MemberConfig, site: &Site) -> Result<Member, Failure> {
+/// A member whose key is also an agency's folder is refused.
+fn clash(config: &MemberConfig, site: &Site) -> Result<(), Failure> {
     if site.agencies.contains_key(&config.key) {
         return Err(Failure::Invalid(
             "its key is also an agency's folder; keys name one agency or member".into(),
         ));
     }
+    Ok(())
+}
+
+fn read_member(root: &Path, config: &MemberConfig, site: &Site) -> Result<Member, Failure> {
+    clash(config, site)?;
     let bytes = if config.is_url() {
         fetch(&config.summary)?
     } else {

@@ -14,7 +14,18 @@ use super::jobs::{Job, template_of};
 use super::{Theme, csp, data, markdown, tables};
 use crate::aggregate::{self, Aggregate, SumCache};
 use crate::error::Result;
+use crate::indicators::IndicatorCache;
 use crate::model::{Report, Site};
+
+/// What `serve` keeps from one rebuild to the next for the aggregate step
+/// (`build` keeps nothing: the default).
+#[derive(Clone, Copy, Default)]
+pub struct Reuse<'a> {
+    /// District sums.
+    pub sums: Option<&'a SumCache>,
+    /// Each report's indicators and the peer groups.
+    pub indicators: Option<&'a IndicatorCache>,
+}
 
 /// Everything computed once and shared by all jobs.
 pub(super) struct SiteContext<'a> {
@@ -109,7 +120,8 @@ impl Spent {
 }
 
 impl<'a> SiteContext<'a> {
-    pub(super) fn new(site: &'a Site, sums: Option<&'a SumCache>) -> Self {
+    pub(super) fn new(site: &'a Site, reuse: Reuse<'a>) -> Self {
+        let sums = reuse.sums;
         let mut years = aggregate::years(site);
         // A year only members report on is a year of the area too.
         for m in &site.members {
@@ -136,7 +148,7 @@ impl<'a> SiteContext<'a> {
             indicators: site
                 .config
                 .indicators
-                .then(|| crate::indicators::Indicators::compute(site)),
+                .then(|| crate::indicators::Indicators::compute_cached(site, reuse.indicators)),
             spent: Spent::default(),
             skeletons: tables::Skeletons::default(),
         }

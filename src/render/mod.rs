@@ -33,6 +33,7 @@ use crate::output::Sink;
 use context::SiteContext;
 
 pub use cache::{PageCache, Pass, etag};
+pub use context::Reuse;
 pub(crate) use feeds::xml_escape;
 pub use jobs::{Job, Plan, Product};
 pub use theme::{TEMPLATES, Theme};
@@ -48,8 +49,21 @@ impl<'a> Renderer<'a> {
     /// Computes the district sums; with `sums`, reuses (and keeps) the sums
     /// of earlier rebuilds (serve).
     pub fn new(site: &'a Site, theme: &'a Theme, sums: Option<&'a SumCache>) -> Self {
+        Self::reusing(
+            site,
+            theme,
+            Reuse {
+                sums,
+                indicators: None,
+            },
+        )
+    }
+
+    /// [`Renderer::new`], reusing (and keeping) what earlier rebuilds
+    /// computed: sums and indicators (serve).
+    pub fn reusing(site: &'a Site, theme: &'a Theme, reuse: Reuse<'a>) -> Self {
         Renderer {
-            ctx: SiteContext::new(site, sums),
+            ctx: SiteContext::new(site, reuse),
             theme,
         }
     }
@@ -140,7 +154,7 @@ impl<'a> Renderer<'a> {
 /// every cell, the indicator files (when the site shows indicators) and
 /// `data/summary.json`. The same bytes as `build` writes.
 pub fn site_downloads(site: &Site) -> Vec<(PathBuf, Vec<u8>)> {
-    let ctx = SiteContext::new(site, None);
+    let ctx = SiteContext::new(site, Reuse::default());
     let mut files = data::site_tables(site);
     files.extend(ctx.indicator_files());
     files.push((PathBuf::from("data/summary.json"), ctx.site_summary()));

@@ -11,9 +11,10 @@ use rayon::prelude::*;
 use std::time::{Duration, Instant};
 
 use crate::aggregate::SumCache;
+use crate::indicators::IndicatorCache;
 use crate::load::{LoadCache, Loaded, load_cached};
 use crate::model::Site;
-use crate::render::{PageCache, Product, Renderer, Theme, etag, search, site_downloads};
+use crate::render::{PageCache, Product, Renderer, Reuse, Theme, etag, search, site_downloads};
 
 /// One file of the served site.
 #[derive(Clone, Debug)]
@@ -180,6 +181,8 @@ pub struct Preview {
     root: PathBuf,
     loads: LoadCache,
     sums: SumCache,
+    /// Each report's indicators and the peer groups.
+    indicators: IndicatorCache,
     /// sitemap.xml, feed.xml, robots.txt, with the fingerprint they were
     /// made under.
     feeds: (u64, Vec<(Arc<str>, Asset)>),
@@ -202,6 +205,7 @@ impl Preview {
             root: root.to_path_buf(),
             loads: LoadCache::default(),
             sums: SumCache::default(),
+            indicators: IndicatorCache::default(),
             feeds: (0, Vec::new()),
             pages: PageCache::default(),
             others: Vec::new(),
@@ -276,7 +280,14 @@ impl Preview {
             Err(e) => return failed(self, format!("error: {e}\n")),
         };
         clock("templates", None);
-        let renderer = Renderer::new(&site, &theme, Some(&self.sums));
+        let renderer = Renderer::reusing(
+            &site,
+            &theme,
+            Reuse {
+                sums: Some(&self.sums),
+                indicators: Some(&self.indicators),
+            },
+        );
         clock("aggregate", None);
         let plan = renderer.plan();
         let synced = std::mem::replace(&mut self.synced, false);

@@ -1066,3 +1066,110 @@ fn prose_mismatch_is_raised_from_the_rule_x3_of_the_load() {
         all[0].evidence
     );
 }
+
+/// The indicator table of an agency page, from its heading to its end.
+fn indicator_table(page: &str) -> &str {
+    let start = page.find("历年指标与同类比较").expect("an indicator table");
+    let end = start + page[start..].find("</table>").unwrap();
+    &page[start..end]
+}
+
+#[test]
+fn serve_indicators_after_a_changed_figure_equal_a_fresh_build() {
+    let site = flagged_site();
+    let root = site.root();
+    let mut preview = gongkai::serve::Preview::new(root, crate::incremental::formatter());
+    preview.rebuild(&[]);
+    // A figure of late's 2023 report: its 公开率 becomes 22/38, fine's
+    // category median of 2023 moves from 9/19 to 10/19 and late's 2024
+    // 申请量同比 becomes 19/38 − 1.
+    site.report(
+        "late",
+        2023,
+        &Fig {
+            new: 38,
+            granted: 20,
+            ..FIG
+        },
+    );
+    let outcome = preview.rebuild(&[root.join("content/late/2023.yaml")]);
+    assert!(
+        outcome
+            .changed
+            .contains(&"agencies/fine/index.html".to_string()),
+        "{:?}",
+        outcome.changed
+    );
+    let served = crate::incremental::served(&preview);
+    let out = tempfile::tempdir().unwrap();
+    let built = out.path().join("public");
+    gongkai::commands::build(root, Some(built.clone())).unwrap();
+    let text = |bytes: &[u8]| String::from_utf8(bytes.to_vec()).unwrap();
+    for file in ["data/indicators.csv", "data/peers.csv"] {
+        assert_eq!(text(&served[file]), read(&built.join(file)), "{file}");
+    }
+    let csv = text(&served["data/indicators.csv"]);
+    assert!(
+        csv.contains("\r\n2023,late,late局,department,0.5789,"),
+        "{csv}"
+    );
+    assert!(csv.contains(",-0.5000\r\n"), "{csv}");
+    assert!(
+        text(&served["data/peers.csv"])
+            .contains("\r\n2023,department,disclosure_rate,2,0.5000,0.5263,0.5526\r\n")
+    );
+    for agency in ["fine", "late"] {
+        let path = format!("agencies/{agency}/index.html");
+        let page = text(&served[&path]);
+        assert_eq!(
+            indicator_table(&page),
+            indicator_table(&read(&built.join(&path))),
+            "{path}"
+        );
+    }
+    let fine = text(&served["agencies/fine/index.html"]);
+    assert!(
+        fine.contains(
+            "47.4%<span class=peer>同类中位数 52.6%</span><span class=peer>第 2 / 2</span>"
+        ),
+        "{fine}"
+    );
+    let late = text(&served["agencies/late/index.html"]);
+    assert!(late.contains("<td class=num>-50.0%<"), "{late}");
+}
+
+#[test]
+fn indicators_kept_between_rebuilds_equal_indicators_computed_afresh() {
+    use gongkai::indicators::IndicatorCache;
+    use gongkai::indicators::csv::{indicators_csv, peers_csv};
+    let site = flagged_site();
+    site.agency("third", "department", "")
+        .report("third", 2023, &Fig { new: 25, ..FIG })
+        .report("third", 2024, &Fig { granted: 1, ..FIG });
+    let cache = IndicatorCache::default();
+    let files =
+        |s: &gongkai::Site, ind: &Indicators| (indicators_csv(s, ind, None), peers_csv(ind, None));
+    let steps: [(&str, i32, Fig); 3] = [
+        // Only 2024's figures: 2023's group and 2024's other reports kept.
+        ("fine", 2024, Fig { partial: 5, ..FIG }),
+        // A 2023 report: its successor's 申请量同比 changes with it.
+        ("third", 2023, Fig { new: 30, ..FIG }),
+        // Back as it was: the same files give the same figures.
+        ("third", 2023, Fig { new: 25, ..FIG }),
+    ];
+    let loaded = gongkai::load(site.root());
+    let s = loaded.site.as_ref().unwrap();
+    let first = files(s, &Indicators::compute_cached(s, Some(&cache)));
+    assert_eq!(first, files(s, &Indicators::compute(s)));
+    // 6 reports, 5 distinct (fine's and late's 2023 files are the same,
+    // neither has a predecessor); 2 years of 1 category.
+    assert_eq!(cache.len(), (5, 2));
+    for (agency, year, fig) in steps {
+        site.report(agency, year, &fig);
+        let loaded = gongkai::load(site.root());
+        let s = loaded.site.as_ref().unwrap();
+        let kept = files(s, &Indicators::compute_cached(s, Some(&cache)));
+        assert_eq!(kept, files(s, &Indicators::compute(s)), "{agency} {year}");
+        assert_ne!(kept, first, "{agency} {year}");
+    }
+}

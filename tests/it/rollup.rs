@@ -659,6 +659,38 @@ fn a_members_key_may_not_be_an_agencys() {
     );
 }
 
+/// `summary` (a member's data/summary.json) with one more request received
+/// (and carried forward) in its last year, in the year and in its first
+/// category with reports, so that it still adds up.
+fn one_more_request(summary: &str) -> Value {
+    let mut s: Value = serde_json::from_str(summary).unwrap();
+    let last = s["years"].as_array().unwrap().len() - 1;
+    for key in [
+        "requests.new.natural_person",
+        "requests.carried_forward.natural_person",
+    ] {
+        let v: i64 = s["years"][last]["cells"][key]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        s["years"][last]["cells"][key] = Value::String((v + 1).to_string());
+    }
+    let cats = s["years"][last]["categories"].as_array_mut().unwrap();
+    let c = cats
+        .iter_mut()
+        .find(|c| c["reports"]["published"].as_u64().unwrap() > 0)
+        .unwrap();
+    for key in [
+        "requests.new.natural_person",
+        "requests.carried_forward.natural_person",
+    ] {
+        let v: i64 = c["cells"][key].as_str().unwrap().parse().unwrap();
+        c["cells"][key] = Value::String((v + 1).to_string());
+    }
+    s
+}
+
 #[test]
 fn serve_reloads_when_a_members_summary_changes() {
     let l = levels();
@@ -688,45 +720,12 @@ fn serve_reloads_when_a_members_summary_changes() {
     let page = served.get("/2024/index.html").text();
     assert!(page.contains(&row(was)), "{page}");
     // The member publishes again with one more request received in 2024.
-    let mut s: Value = serde_json::from_str(&d2_summary()).unwrap();
-    let last = s["years"].as_array().unwrap().len() - 1;
-    for key in [
-        "requests.new.natural_person",
-        "requests.carried_forward.natural_person",
-    ] {
-        let v: i64 = s["years"][last]["cells"][key]
-            .as_str()
-            .unwrap()
-            .parse()
-            .unwrap();
-        s["years"][last]["cells"][key] = Value::String((v + 1).to_string());
-    }
-    // Keep its categories adding up: the first category with reports.
-    let cats = s["years"][last]["categories"].as_array_mut().unwrap();
-    let c = cats
-        .iter_mut()
-        .find(|c| c["reports"]["published"].as_u64().unwrap() > 0)
-        .unwrap();
-    for key in [
-        "requests.new.natural_person",
-        "requests.carried_forward.natural_person",
-    ] {
-        let v: i64 = c["cells"][key].as_str().unwrap().parse().unwrap();
-        c["cells"][key] = Value::String((v + 1).to_string());
-    }
+    let s = one_more_request(&d2_summary());
     save(&summary_path, &serde_json::to_string_pretty(&s).unwrap());
     let generation = |v: &Value| v["generation"].as_u64().unwrap_or(0);
     events.until("a new generation", |v| generation(v) > generation(&first));
     let after = served.get("/2024/summary.csv").text();
-    let new_total = after
-        .lines()
-        .find(|l| l.starts_with("requests.new.total,"))
-        .unwrap()
-        .rsplit(',')
-        .next()
-        .unwrap()
-        .to_string();
-    assert_eq!(millionths(&new_total), (was + 1) * 1_000_000);
+    assert_eq!(new_total(&after), (was + 1) * 1_000_000);
     // The pages too (serve's page cache knows the member changed).
     let page = served.get("/2024/index.html").text();
     assert!(page.contains(&row(was + 1)), "{page}");
@@ -783,4 +782,127 @@ fn a_negative_2019_change_is_read_and_a_negative_count_refused() {
         line.contains(": a sum is never negative (member)"),
         "{line}"
     );
+}
+
+/// 一、本年新收 · 总计 of a `summary.csv`, in millionths.
+fn new_total(csv: &str) -> i128 {
+    let cell = csv
+        .lines()
+        .find(|l| l.starts_with("requests.new.total,"))
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap();
+    millionths(cell)
+}
+
+/// 一、本年新收 · 总计 of `year` as `serve` serves it (`<year>/summary.csv`).
+fn served_new_total(preview: &gongkai::serve::Preview, year: i32) -> i128 {
+    let file = crate::incremental::served(preview)[&format!("{year}/summary.csv")].clone();
+    new_total(&String::from_utf8(file).unwrap())
+}
+
+#[test]
+fn serve_fetches_a_url_member_once_and_again_when_site_toml_is_saved() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
+    let port = server.server_addr().to_ip().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let handle = {
+        let (server, requests, body) = (server.clone(), requests.clone(), d2_summary());
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                requests.fetch_add(1, Ordering::SeqCst);
+                request
+                    .respond(tiny_http::Response::from_string(body.clone()))
+                    .unwrap();
+            }
+        })
+    };
+    let url = format!("http://127.0.0.1:{port}/data/summary.json");
+    let site = city_over(None, &url);
+    let root = site.path();
+    let mut preview = gongkai::serve::Preview::new(root, crate::incremental::formatter());
+    let was = summary_csv(&levels().path("d2"), 2024)["requests.new.total"];
+    preview.rebuild(&[]);
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+    assert_eq!(served_new_total(&preview, 2024), was);
+    // Saves in content/ and static/: the member is not fetched again.
+    fs::create_dir_all(root.join("static")).unwrap();
+    for (i, saved) in [
+        "static/site.css",
+        "content/weinan/2024.yaml",
+        "static/site.css",
+    ]
+    .iter()
+    .enumerate()
+    {
+        fs::write(root.join("static/site.css"), format!("/* {i} */")).unwrap();
+        preview.rebuild(&[root.join(saved)]);
+        assert_eq!(preview.snapshot.errors, None);
+        assert_eq!(requests.load(Ordering::SeqCst), 1, "after {saved}");
+        assert_eq!(served_new_total(&preview, 2024), was);
+    }
+    // site.toml saved (even unchanged): fetched again.
+    preview.rebuild(&[root.join("site.toml")]);
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
+    assert_eq!(served_new_total(&preview, 2024), was);
+    server.unblock();
+    handle.join().unwrap();
+}
+
+#[test]
+fn serve_reads_a_path_member_again_only_when_its_file_changed() {
+    let path = "members/weibin.json";
+    // The same summary with one more request, padded to the same size.
+    let (mut before, mut after) = (
+        d2_summary(),
+        serde_json::to_string_pretty(&one_more_request(&d2_summary())).unwrap(),
+    );
+    let size = before.len().max(after.len());
+    for text in [&mut before, &mut after] {
+        text.push_str(&" ".repeat(size - text.len()));
+    }
+    let site = city_over(Some(before.as_bytes()), path);
+    let root = site.path();
+    let file = root.join(path);
+    let mut preview = gongkai::serve::Preview::new(root, crate::incremental::formatter());
+    preview.rebuild(&[]);
+    let was = served_new_total(&preview, 2024);
+    assert_eq!(
+        was,
+        summary_csv(&levels().path("d2"), 2024)["requests.new.total"]
+    );
+    let set_time = |time: std::time::SystemTime| {
+        fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+    };
+    let time = fs::metadata(&file).unwrap().modified().unwrap();
+    fs::create_dir_all(root.join("static")).unwrap();
+    fs::write(root.join("static/site.css"), "/* */").unwrap();
+    // Rewritten with the same size and modification time, and not named
+    // by the watcher: the summary read before is kept.
+    fs::write(&file, &after).unwrap();
+    set_time(time);
+    preview.rebuild(&[root.join("static/site.css")]);
+    assert_eq!(served_new_total(&preview, 2024), was);
+    // Named by the watcher (absolute, its folder canonical): read again.
+    let named = root
+        .join("members")
+        .canonicalize()
+        .unwrap()
+        .join("weibin.json");
+    preview.rebuild(&[named]);
+    assert_eq!(served_new_total(&preview, 2024), was + 1_000_000);
+    // Changed on disk (a later modification time) while the watcher
+    // names only another file: read again.
+    fs::write(&file, &before).unwrap();
+    set_time(time + std::time::Duration::from_secs(10));
+    preview.rebuild(&[root.join("static/site.css")]);
+    assert_eq!(served_new_total(&preview, 2024), was);
 }
