@@ -8,7 +8,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::document::{Block, Document, Grid, GridBuilder, SourceCell};
+use super::blocks::{Block, Document, Grid, GridBuilder, SourceCell};
 use crate::error::{Error, Result};
 
 /// `document.xml` larger than this is not a report (a zip bomb guard).
@@ -110,7 +110,7 @@ pub fn parse(xml: &str) -> std::result::Result<Document, String> {
 fn collect(node: roxmltree::Node, out: &mut Vec<Block>) {
     for child in node.children().filter(|c| c.is_element()) {
         if child.has_tag_name((W, "p")) {
-            let text = super::document::normalize_cell(&paragraph_text(child));
+            let text = super::blocks::normalize_cell(&paragraph_text(child));
             if !text.is_empty() {
                 out.push(Block::Paragraph(text));
             }

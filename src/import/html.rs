@@ -13,7 +13,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElemName, ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, LocalName, Namespace, QualName, local_name, ns};
 
-use super::document::{Block, Document, GridBuilder, SourceCell, normalize_cell};
+use super::blocks::{Block, Document, GridBuilder, SourceCell, normalize_cell};
 
 /// The page's text and how its bytes were decoded.
 pub struct Decoded {
@@ -424,7 +424,7 @@ impl Page {
         }
     }
 
-    fn grid(&self, table: usize) -> super::document::Grid {
+    fn grid(&self, table: usize) -> super::blocks::Grid {
         let mut rows = Vec::new();
         self.rows(table, &mut rows);
         let mut b = GridBuilder::default();

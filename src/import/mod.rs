@@ -12,6 +12,7 @@
 //! (shapes and the three tables), [`split`] (glued digits and the rules),
 //! [`prose`] (title, dates, headings, Markdown), [`write`] (the files).
 
+mod blocks;
 mod decide;
 mod document;
 mod docx;

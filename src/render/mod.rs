@@ -13,6 +13,7 @@ mod context;
 pub mod csp;
 pub(crate) mod data;
 mod feeds;
+pub(crate) mod hash;
 mod jobs;
 pub mod markdown;
 pub mod search;

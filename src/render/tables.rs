@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Serialize, Serializer};
 
+use super::hash::FastHash;
+
 use crate::model::layout::{
     Format, REQUEST_COLUMNS, REQUESTS_NOTE, REVIEW_COLUMNS, Role, RowDef, Section, TOTAL_LABEL,
 };
@@ -47,7 +49,7 @@ pub struct Skeleton {
 /// The skeletons laid out so far, by shape: one per build (owned by the
 /// render context, shared by its threads).
 #[derive(Debug, Default)]
-pub struct Skeletons(Mutex<HashMap<Shape, Arc<Skeleton>>>);
+pub struct Skeletons(Mutex<HashMap<Shape, Arc<Skeleton>, FastHash>>);
 
 /// Everything of a table but its numbers. Labels and keys are compared by
 /// address: they are the layout's `'static` strings, so equal addresses

@@ -9,6 +9,8 @@
 
 use std::collections::HashMap;
 
+use crate::render::hash::FastHash;
+
 use super::terms::{self, KEY_BITS, Term};
 
 /// How much a term counts in each field, against 1 in the text: the names
@@ -63,7 +65,7 @@ pub fn read(path: &str, html: &str) -> Option<Page> {
     let text = tidy(&text);
     let title = tidy(&title).replace('\n', " ");
 
-    let mut weights: HashMap<u64, u32> = HashMap::new();
+    let mut weights: HashMap<u64, u32, FastHash> = HashMap::default();
     let mut long: Vec<(u64, Box<str>)> = Vec::new();
     let mut length = 0u32;
     for (field, weight, every_char) in [
