@@ -419,19 +419,10 @@ pub fn years(site: &Site) -> BTreeMap<i32, Vec<&Report>> {
 
 /// The years for which `agency` is expected to publish, within the site's years.
 pub fn expected_years(site: &Site, agency: &Agency, site_years: &BTreeSet<i32>) -> Vec<i32> {
-    let own: Vec<i32> = site
-        .reports_of(&agency.slug)
-        .iter()
-        .filter(|r| !r.draft)
-        .map(|r| r.year)
-        .collect();
-    let Some(first) = agency.reports_from.or_else(|| own.iter().min().copied()) else {
+    let Some((first, last)) = expected_span(agency, site.reports_of(&agency.slug), site_years)
+    else {
         return Vec::new();
     };
-    let last = agency
-        .reports_until
-        .or_else(|| site_years.iter().max().copied())
-        .unwrap_or(first);
     site_years
         .iter()
         .copied()
@@ -439,11 +430,49 @@ pub fn expected_years(site: &Site, agency: &Agency, site_years: &BTreeSet<i32>) 
         .collect()
 }
 
+/// Whether `year` is one of [`expected_years`], without making the list
+/// (a year page asks it of every agency): `own` are the agency's reports,
+/// drafts included.
+pub fn is_expected(agency: &Agency, own: &[Report], year: i32, site_years: &BTreeSet<i32>) -> bool {
+    site_years.contains(&year)
+        && expected_span(agency, own, site_years)
+            .is_some_and(|(first, last)| (first..=last).contains(&year))
+}
+
+/// The first and last year `agency` is expected to publish for: from
+/// `reports_from` (else its first non-draft report) to `reports_until`
+/// (else the site's last year).
+fn expected_span(
+    agency: &Agency,
+    own: &[Report],
+    site_years: &BTreeSet<i32>,
+) -> Option<(i32, i32)> {
+    let first = agency
+        .reports_from
+        .or_else(|| own.iter().filter(|r| !r.draft).map(|r| r.year).min())?;
+    let last = agency
+        .reports_until
+        .or_else(|| site_years.iter().max().copied())
+        .unwrap_or(first);
+    Some((first, last))
+}
+
 /// The status of `agency` for `year`.
 pub fn status(site: &Site, agency: &Agency, year: i32) -> Status {
-    let Some(report) = site.report(&agency.slug, year).filter(|r| !r.draft) else {
+    status_of(
+        site,
+        agency,
+        site.report(&agency.slug, year).filter(|r| !r.draft),
+    )
+}
+
+/// The status of `agency` for the year of `report`, its non-draft report
+/// of that year, when it has one (found already by the caller).
+pub fn status_of(site: &Site, agency: &Agency, report: Option<&Report>) -> Status {
+    let Some(report) = report else {
         return Status::Missing;
     };
+    let year = report.year;
     let Some(published) = report.published else {
         return Status::Published;
     };

@@ -243,7 +243,7 @@ pub(super) fn year_page(
                     link: links.report(year, &e.report.agency),
                     cells: Key::ALL
                         .into_iter()
-                        .zip(e.values)
+                        .zip(*e.values)
                         .map(|(key, v)| CellView {
                             text: v.page(key),
                             place: v.ratio().and_then(|r| group.place_text(key, r)),

@@ -29,11 +29,14 @@ pub(super) struct Sources {
     pub(super) previous: Option<u64>,
 }
 
+/// One report's terms and values, shared by its entries of every rebuild.
+pub(super) type Shared = (Arc<[Terms; 6]>, Arc<[Value; 6]>);
+
 #[derive(Default)]
 pub(super) struct Kept {
     /// Terms and values by their sources (two reports with the same files
     /// have the same indicators, whatever their agency).
-    pub(super) reports: HashMap<Sources, ([Terms; 6], [Value; 6])>,
+    pub(super) reports: HashMap<Sources, Shared>,
     /// Groups by [`group_fingerprint`].
     pub(super) groups: HashMap<u64, Arc<Group>>,
 }

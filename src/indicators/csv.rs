@@ -36,7 +36,7 @@ pub fn indicators_csv(site: &Site, indicators: &Indicators, year: Option<i32>) -
             csv_field(name),
             csv_field(entry.category)
         );
-        for v in entry.values {
+        for v in *entry.values {
             out.push(',');
             out.push_str(&v.csv());
         }

@@ -331,8 +331,9 @@ pub struct Entry<'a> {
     pub report: &'a Report,
     pub category: &'a str,
     /// What `values` are computed from; `data/summary.json` sums them.
-    pub terms: [Terms; 6],
-    pub values: [Value; 6],
+    /// Shared (with `serve`'s next rebuild): an entry is small to sort.
+    pub terms: Arc<[Terms; 6]>,
+    pub values: Arc<[Value; 6]>,
 }
 
 /// Every non-draft report's indicators, sorted by year, then category in
@@ -390,11 +391,11 @@ impl<'a> Indicators<'a> {
                     previous: previous.map(|p| p.source_hash),
                 };
                 let (terms, values, fresh) = match known.get(&sources) {
-                    Some((terms, values)) => (*terms, *values, false),
+                    Some((terms, values)) => (terms.clone(), values.clone(), false),
                     None => {
                         let terms = terms_of_report(r, previous);
                         let values = std::array::from_fn(|i| terms[i].value(Key::ALL[i]));
-                        (terms, values, true)
+                        (Arc::new(terms), Arc::new(values), true)
                     }
                 };
                 let entry = Entry {
@@ -418,7 +419,8 @@ impl<'a> Indicators<'a> {
         let mut entries = Vec::with_capacity(rows.len());
         for (_, _, entry, source, fresh) in rows {
             if fresh && cache.is_some() {
-                kept.reports.insert(source, (entry.terms, entry.values));
+                kept.reports
+                    .insert(source, (entry.terms.clone(), entry.values.clone()));
             }
             sources.push(source);
             entries.push(entry);
@@ -458,7 +460,7 @@ impl<'a> Indicators<'a> {
                 kept.reports = sources
                     .iter()
                     .zip(&rows)
-                    .map(|(s, e)| (*s, (e.terms, e.values)))
+                    .map(|(s, e)| (*s, (e.terms.clone(), e.values.clone())))
                     .collect();
             }
             cache.put(kept);

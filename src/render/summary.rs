@@ -183,7 +183,7 @@ fn indicator_terms(
         let Some(row) = found.row(&report.agency, report.year) else {
             continue;
         };
-        for (sum, terms) in sums.iter_mut().zip(row.terms) {
+        for (sum, terms) in sums.iter_mut().zip(*row.terms) {
             match terms {
                 Terms::Of(n, d) => {
                     sum.0 = sum.0.checked_add(n)?;

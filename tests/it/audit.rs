@@ -167,7 +167,7 @@ fn r(n: i64, d: i64) -> Value {
 }
 
 fn values(indicators: &Indicators, agency: &str, year: i32) -> [Value; 6] {
-    indicators.row(agency, year).unwrap().values
+    *indicators.row(agency, year).unwrap().values
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::year::StatusRow;
-use crate::aggregate::{self, KeyFigures};
+use crate::aggregate::{self, KeyFigures, Status};
 use crate::render::charts;
 use crate::render::context::SiteContext;
 
@@ -48,12 +48,17 @@ impl SiteContext<'_> {
     pub(crate) fn home_view(&self) -> HomeView<'_> {
         let trend = self.trend();
         let latest = self.year_set.iter().max().map(|&year| {
-            let groups = self.year_rows(year, "");
-            let mut rows: Vec<StatusRow> = groups.into_iter().flat_map(|g| g.rows).collect();
+            let due: Vec<_> = self.year_due(year).into_iter().flat_map(|g| g.1).collect();
             let counts = self.member_counts(year, None);
-            let expected = rows.len() + counts.expected;
-            let published =
-                rows.iter().filter(|r| r.status_key != "missing").count() + counts.published;
+            let expected = due.len() + counts.expected;
+            let missing = |d: &&super::year::Due| matches!(d.status, Status::Missing);
+            let published = due.iter().filter(|d| !missing(d)).count() + counts.published;
+            // Only the agencies listed are printed (a district has hundreds).
+            let mut rows: Vec<StatusRow> = due
+                .iter()
+                .filter(|d| matches!(d.status, Status::Missing | Status::Late { .. }))
+                .map(|d| self.row_of(d, year, ""))
+                .collect();
             // A member with a missing or late report is listed by name
             // with its counts.
             for m in self.member_rows(year) {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::members::members_table;
 use crate::aggregate::{self, KeyFigures};
 use crate::error::{Error, Result};
-use crate::model::Report;
+use crate::model::{Agency, Report};
 use crate::render::context::{SiteContext, area_sum};
 use crate::render::tables;
 
@@ -97,36 +97,79 @@ pub(crate) struct YearView {
     pub(crate) categories: Vec<CategoryTables>,
 }
 
-impl SiteContext<'_> {
+/// An agency on a year's list: expected to publish that year or having
+/// published, with its non-draft report and its status.
+pub(crate) struct Due<'a> {
+    pub(crate) agency: &'a Agency,
+    pub(crate) report: Option<&'a Report>,
+    pub(crate) status: aggregate::Status,
+}
+
+impl<'a> SiteContext<'a> {
     pub(crate) fn status_row(&self, slug: &str, year: i32, root: &str) -> StatusRow {
         let agency = &self.site.agencies[slug];
-        let status = aggregate::status(self.site, agency, year);
         let report = self.site.report(slug, year).filter(|r| !r.draft);
-        StatusRow {
-            name: agency.display_name().to_string(),
-            href: report.map(|_| format!("{root}{year}/{slug}/index.html")),
+        self.row_of(
+            &Due {
+                agency,
+                report,
+                status: aggregate::status_of(self.site, agency, report),
+            },
             year,
-            status: status.label(),
-            status_key: status.key(),
-            figures: report.map(|r| aggregate::key_figures(&r.requests, &r.reviews)),
+            root,
+        )
+    }
+
+    pub(crate) fn row_of(&self, due: &Due, year: i32, root: &str) -> StatusRow {
+        let slug = &due.agency.slug;
+        StatusRow {
+            name: due.agency.display_name().to_string(),
+            href: due
+                .report
+                .map(|_| format!("{root}{year}/{slug}/index.html")),
+            year,
+            status: due.status.label(),
+            status_key: due.status.key(),
+            figures: due
+                .report
+                .map(|r| aggregate::key_figures(&r.requests, &r.reviews)),
         }
     }
 
-    pub(crate) fn year_rows(&self, year: i32, root: &str) -> Vec<Group<StatusRow>> {
+    /// Each category's agencies due in `year` (the year page lists them
+    /// all, the home page those missing or late): every agency's reports
+    /// looked up once, nothing printed yet.
+    pub(crate) fn year_due(&self, year: i32) -> Vec<(String, Vec<Due<'a>>)> {
         self.agencies_by_category()
             .into_iter()
-            .map(|(name, list)| Group {
-                name,
-                rows: list
+            .map(|(name, list)| {
+                let due = list
                     .into_iter()
-                    .filter(|a| {
-                        aggregate::expected_years(self.site, a, &self.year_set).contains(&year)
-                            || self.site.report(&a.slug, year).is_some_and(|r| !r.draft)
+                    .filter_map(|agency| {
+                        let own = self.site.reports_of(&agency.slug);
+                        let report = own.iter().find(|r| r.year == year && !r.draft);
+                        (report.is_some()
+                            || aggregate::is_expected(agency, own, year, &self.year_set))
+                        .then(|| Due {
+                            agency,
+                            report,
+                            status: aggregate::status_of(self.site, agency, report),
+                        })
                     })
-                    .map(|a| self.status_row(&a.slug, year, root))
-                    .collect(),
+                    .collect();
+                (name, due)
             })
-            .filter(|g| !g.rows.is_empty())
+            .filter(|(_, due): &(String, Vec<Due>)| !due.is_empty())
+            .collect()
+    }
+
+    pub(crate) fn year_rows(&self, year: i32, root: &str) -> Vec<Group<StatusRow>> {
+        self.year_due(year)
+            .into_iter()
+            .map(|(name, due)| Group {
+                name,
+                rows: due.iter().map(|d| self.row_of(d, year, root)).collect(),
+            })
             .collect()
     }
 
