@@ -699,16 +699,20 @@ mod tests {
     fn a_rebuild_writes_over_the_kept_site_and_removes_the_rest() {
         let dir = tempfile::tempdir().unwrap();
         let (target, staging) = staged(dir.path());
-        staging.write(Path::new("2024/a/index.html"), b"a").unwrap();
-        staging
-            .write(Path::new("2024/gone/index.html"), b"gone")
-            .unwrap();
-        staging
-            .write(Path::new("data"), b"a file, later a folder")
-            .unwrap();
-        staging
-            .write(Path::new("x/y.html"), b"a folder, later a file")
-            .unwrap();
+        let write = |staging: &Staging, files: &[(&str, &str)]| {
+            for (path, text) in files {
+                staging.write(Path::new(path), text.as_bytes()).unwrap();
+            }
+        };
+        write(
+            &staging,
+            &[
+                ("2024/a/index.html", "a"),
+                ("2024/gone/index.html", "gone"),
+                ("data", "a file, later a folder"),
+                ("x/y.html", "a folder, later a file"),
+            ],
+        );
         staging.commit(&Commit::default()).unwrap();
         // Again: the site the first commit swapped out is written over.
         let staging = Staging::new(&target).unwrap();
@@ -728,13 +732,14 @@ mod tests {
             before,
             "written over, not made anew"
         );
-        staging
-            .write(Path::new("2024/a/index.html"), b"a2")
-            .unwrap();
-        staging
-            .write(Path::new("data/reports.csv"), b"csv")
-            .unwrap();
-        staging.write(Path::new("x"), b"x").unwrap();
+        write(
+            &staging,
+            &[
+                ("2024/a/index.html", "a2"),
+                ("data/reports.csv", "csv"),
+                ("x", "x"),
+            ],
+        );
         staging.commit(&Commit::default()).unwrap();
         let mut files: Vec<String> = walkdir::WalkDir::new(&target)
             .into_iter()
