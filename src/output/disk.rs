@@ -1,9 +1,15 @@
-//! Safe output: the site is written into a fresh folder beside the output
-//! and swapped in at the end, so a failed or interrupted build leaves the
+//! Safe output: the site is written into a folder beside the output and
+//! swapped in at the end, so a failed or interrupted build leaves the
 //! previous site untouched. gongkai only ever replaces a folder that carries
 //! its marker file. Before the swap every file and folder of the new site
 //! is flushed to disk, and the swap itself after it, so that a power cut
 //! (not only a killed process) leaves the previous site or the whole new one.
+//!
+//! The site swapped out is not removed: it stays beside the output as the
+//! next build's staging folder, whose files that build writes over (the
+//! same files, mostly the same bytes) instead of creating new ones, then
+//! removes what it did not write. Creating and removing tens of thousands
+//! of files was most of a rebuild's time; overwriting one is cheaper.
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -163,6 +169,13 @@ pub struct Staging {
     /// ask the file system to make its folder again (a failing `mkdir` and
     /// a `stat` per file, on the render threads).
     made: Mutex<HashSet<PathBuf>>,
+    /// `dir` holds an earlier site (the one the last build swapped out),
+    /// written over by this build; what this build writes is then recorded
+    /// in `written`, and the rest removed before the swap.
+    recycled: bool,
+    written: Mutex<HashSet<PathBuf>>,
+    /// Set once committed: `dir` then holds the previous site, kept.
+    committed: bool,
 }
 
 impl Staging {
@@ -171,6 +184,7 @@ impl Staging {
         let (target, dir) = beside(target, STAGING)?;
         let (_, backup) = beside(&target, BACKUP)?;
         recover(&target, &dir, &backup)?;
+        let recycled = dir.join(MARKER).is_file();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         std::fs::write(dir.join(MARKER), "built by gongkai; safe to delete\n")
             .map_err(|e| Error::io(&dir, e))?;
@@ -180,13 +194,35 @@ impl Staging {
             backup,
             parents,
             made: Mutex::default(),
+            recycled,
+            written: Mutex::default(),
+            committed: false,
         })
     }
 
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
+        let path = self.place(rel)?;
+        open_new(&path)
+            .and_then(|mut file| file.write_all(bytes))
+            .map_err(|e| Error::io(&path, e))
+    }
+
+    /// The path of `rel` in the staged folder, its folder made; in a
+    /// recycled folder, recorded as written, and a folder of the earlier
+    /// site that stands where the file goes removed.
+    fn place(&self, rel: &Path) -> Result<PathBuf> {
         let path = self.dir.join(rel);
         self.make_parent(&path)?;
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))
+        if self.recycled {
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+            }
+            self.written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(path.clone());
+        }
+        Ok(path)
     }
 
     /// Makes the folder that will hold `path`, unless this build made it.
@@ -198,24 +234,65 @@ impl Staging {
         if lock().contains(parent) {
             return Ok(());
         }
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        if let Err(e) = std::fs::create_dir_all(parent) {
+            // In a recycled folder, a file of the earlier site may stand
+            // where a folder now goes: it is removed, and the folder made.
+            if !self.recycled {
+                return Err(Error::io(parent, e));
+            }
+            for above in parent.ancestors().take_while(|a| a.starts_with(&self.dir)) {
+                if std::fs::symlink_metadata(above).is_ok_and(|m| !m.is_dir()) {
+                    std::fs::remove_file(above).map_err(|e| Error::io(above, e))?;
+                }
+            }
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
         lock().insert(parent.to_path_buf());
         Ok(())
     }
 
     /// A new file in the staged folder, for writing piece by piece.
     pub fn create(&self, rel: &Path) -> Result<std::fs::File> {
-        let path = self.dir.join(rel);
-        self.make_parent(&path)?;
-        std::fs::File::create(&path).map_err(|e| Error::io(&path, e))
+        let path = self.place(rel)?;
+        open_new(&path).map_err(|e| Error::io(&path, e))
     }
 
     /// Copies a file into the staged folder without holding it in memory
     /// (a signed PDF can be large).
     pub fn copy(&self, rel: &Path, from: &Path) -> Result<u64> {
-        let path = self.dir.join(rel);
-        self.make_parent(&path)?;
-        std::fs::copy(from, &path).map_err(|e| Error::io(from, e))
+        let path = self.place(rel)?;
+        let mut source = std::fs::File::open(from).map_err(|e| Error::io(from, e))?;
+        let mut copy = open_new(&path).map_err(|e| Error::io(&path, e))?;
+        // File to file: the kernel copies (copy_file_range on Linux).
+        std::io::copy(&mut source, &mut copy).map_err(|e| Error::io(from, e))
+    }
+
+    /// In a recycled folder, removes every file this build did not write
+    /// and every folder left empty: the staged folder is then the new site
+    /// exactly.
+    fn prune(&self) -> Result<()> {
+        if !self.recycled {
+            return Ok(());
+        }
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let marker = self.dir.join(MARKER);
+        for entry in walkdir::WalkDir::new(&self.dir)
+            .min_depth(1)
+            .contents_first(true)
+        {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&self.dir).to_path_buf();
+                Error::io(&path, std::io::Error::other(e))
+            })?;
+            let path = entry.path();
+            if entry.file_type().is_dir() {
+                // Not empty: it holds something this build wrote.
+                let _ = std::fs::remove_dir(path);
+            } else if !written.contains(path) && path != marker {
+                std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            }
+        }
+        Ok(())
     }
 
     /// Starts writing what is staged so far to disk, in the background,
@@ -253,21 +330,26 @@ impl Staging {
     /// then leaves the previous site or the whole new one, never a new
     /// page that is empty because its data had not reached the disk when
     /// the rename did.
-    pub fn commit(self, how: &Commit) -> Result<()> {
+    pub fn commit(mut self, how: &Commit) -> Result<()> {
+        self.prune()?;
         if how.sync {
             flush(&self.dir)?;
         }
-        // What remains to remove: the previous site, once swapped out.
+        // The previous site, once swapped out, is kept as the next build's
+        // staging folder (see the module's comment).
         let old = self.swap(how.swap)?;
+        self.committed = true;
+        if let Some(old) = &old
+            && *old != self.dir
+        {
+            std::fs::rename(old, &self.dir).map_err(|e| Error::io(old, e))?;
+        }
         if how.sync {
             for dir in &self.parents {
                 sync_dir(dir)?;
             }
         }
-        match old {
-            Some(old) => remove_tree(&old),
-            None => Ok(()),
-        }
+        Ok(())
     }
 
     /// Puts the staged folder in place; the previous site's folder, if
@@ -456,22 +538,46 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
 /// Puts right what a build killed part-way left beside the output: a
 /// backup with no output is the previous site, parked by a two-step swap
 /// that did not finish, and goes back; a backup beside an output is the
-/// previous site half removed; a staging folder is a build that never
-/// finished, or the previous site after an exchange, half removed. The
-/// names are gongkai's own, and the caller holds the lock: no build is
-/// using them.
+/// previous site, swapped out, and becomes the staging folder (or goes,
+/// if there is one). A staging folder (the site the last build swapped
+/// out, or a build that never finished) is kept to be written over when it
+/// carries the marker; anything else there is removed (a link only as a
+/// link). The names are gongkai's own, and the caller holds the lock: no
+/// build is using them.
 fn recover(target: &Path, staging: &Path, backup: &Path) -> Result<()> {
-    if backup.exists() {
-        if target.exists() {
-            remove_tree(backup)?;
-        } else {
-            std::fs::rename(backup, target).map_err(|e| Error::io(backup, e))?;
+    let link = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    for path in [backup, staging] {
+        if link(path) {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
         }
     }
-    if staging.exists() {
+    if backup.exists() {
+        if !target.exists() {
+            std::fs::rename(backup, target).map_err(|e| Error::io(backup, e))?;
+        } else if !staging.exists() {
+            std::fs::rename(backup, staging).map_err(|e| Error::io(backup, e))?;
+        } else {
+            remove_tree(backup)?;
+        }
+    }
+    if staging.exists() && !staging.join(MARKER).is_file() {
         remove_tree(staging)?;
     }
     Ok(())
+}
+
+/// Opens a file of the staged folder for writing from its start: made when
+/// new, emptied when there (a recycled folder's). On Linux a link there is
+/// refused rather than followed: the staged folder holds no links.
+fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path)
 }
 
 /// Removes a folder, its subfolders in parallel: the old copy of a large
@@ -496,7 +602,7 @@ fn remove_tree(dir: &Path) -> Result<()> {
 impl Drop for Staging {
     /// A build that fails leaves no half-written folder behind.
     fn drop(&mut self) {
-        if self.dir.exists() {
+        if !self.committed && self.dir.exists() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
@@ -563,15 +669,137 @@ mod tests {
     }
 
     #[test]
-    fn both_ways_of_swapping_replace_the_target_and_leave_nothing_beside_it() {
+    fn both_ways_of_swapping_replace_the_target_and_keep_the_previous_site_beside_it() {
         for swap in [Swap::Exchange, Swap::TwoRenames] {
             let dir = tempfile::tempdir().unwrap();
             let (target, staging) = staged(dir.path());
+            let kept = staging.dir.clone();
             staging.commit(&Commit { sync: true, swap }).unwrap();
             let index = std::fs::read_to_string(target.join("index.html")).unwrap();
             assert_eq!(index, "new", "{swap:?}");
-            assert_eq!(names(dir.path()), ["public"], "{swap:?}");
+            assert_eq!(
+                names(dir.path()),
+                [".public.gongkai-staging", "public"],
+                "{swap:?}"
+            );
+            // The previous site, whole, for the next build to write over.
+            assert_eq!(
+                std::fs::read_to_string(kept.join("index.html")).unwrap(),
+                "old"
+            );
         }
+    }
+
+    /// A build over the kept site writes over its files (the same inodes:
+    /// nothing created), removes what it did not write (files, and folders
+    /// left empty), and replaces a folder standing where a file goes and a
+    /// file standing where a folder goes: the result is the new site
+    /// exactly.
+    #[test]
+    fn a_rebuild_writes_over_the_kept_site_and_removes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, staging) = staged(dir.path());
+        let write = |staging: &Staging, files: &[(&str, &str)]| {
+            for (path, text) in files {
+                staging.write(Path::new(path), text.as_bytes()).unwrap();
+            }
+        };
+        write(
+            &staging,
+            &[
+                ("2024/a/index.html", "a"),
+                ("2024/gone/index.html", "gone"),
+                ("data", "a file, later a folder"),
+                ("x/y.html", "a folder, later a file"),
+            ],
+        );
+        staging.commit(&Commit::default()).unwrap();
+        // Again: the site the first commit swapped out is written over.
+        let staging = Staging::new(&target).unwrap();
+        assert!(staging.recycled);
+        let kept = staging.dir.clone();
+        #[cfg(unix)]
+        let inode = |p: &Path| {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::metadata(p).unwrap().ino()
+        };
+        #[cfg(unix)]
+        let before = inode(&kept.join("index.html"));
+        staging.write(Path::new("index.html"), b"newer").unwrap();
+        #[cfg(unix)]
+        assert_eq!(
+            inode(&kept.join("index.html")),
+            before,
+            "written over, not made anew"
+        );
+        write(
+            &staging,
+            &[
+                ("2024/a/index.html", "a2"),
+                ("data/reports.csv", "csv"),
+                ("x", "x"),
+            ],
+        );
+        staging.commit(&Commit::default()).unwrap();
+        let mut files: Vec<String> = walkdir::WalkDir::new(&target)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&target)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                MARKER,
+                "2024/a/index.html",
+                "data/reports.csv",
+                "index.html",
+                "x"
+            ]
+        );
+        assert!(
+            !target.join("2024/gone").exists(),
+            "a folder left empty is removed"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "newer"
+        );
+        assert_eq!(std::fs::read_to_string(target.join("x")).unwrap(), "x");
+    }
+
+    /// A link where the staging folder goes is removed as a link: what it
+    /// points at is neither emptied nor written into.
+    #[cfg(unix)]
+    #[test]
+    fn a_link_in_the_staging_place_is_removed_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join(MARKER), "").unwrap();
+        std::fs::write(elsewhere.join("keep.txt"), "mine").unwrap();
+        let target = dir.path().join("public");
+        std::os::unix::fs::symlink(&elsewhere, dir.path().join(".public.gongkai-staging")).unwrap();
+        let staging = Staging::new(&target).unwrap();
+        assert!(!staging.recycled);
+        staging.write(Path::new("index.html"), b"new").unwrap();
+        staging.commit(&Commit::default()).unwrap();
+        assert_eq!(names(&elsewhere), [MARKER, "keep.txt"]);
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("keep.txt")).unwrap(),
+            "mine"
+        );
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "new"
+        );
     }
 
     /// The exchange is really taken where the OS has it, so the test above
@@ -603,26 +831,51 @@ mod tests {
             "old"
         );
         assert!(!backup.exists());
-        // The half-built folder was cleared for the new build.
-        assert_eq!(names(&next.dir), [MARKER]);
+        // The half-built folder is kept, to be written over.
+        assert!(next.recycled);
+        assert_eq!(names(&next.dir), [MARKER, "index.html"]);
     }
 
     #[test]
-    fn a_half_removed_backup_or_staging_folder_is_cleared() {
+    fn a_backup_beside_an_output_is_cleared_when_a_staging_folder_is_kept() {
         let dir = tempfile::tempdir().unwrap();
         let (target, staging) = staged(dir.path());
         let (dir_path, backup) = (staging.dir.clone(), staging.backup.clone());
         std::mem::forget(staging);
-        // Killed while removing the previous site after the swap.
+        // An earlier site parked in the backup (a two-step swap killed
+        // before it moved it to the staging place), and a staging folder.
         std::fs::create_dir_all(backup.join("2024")).unwrap();
+        std::fs::write(backup.join(MARKER), "").unwrap();
         std::fs::write(backup.join("2024/index.html"), "old").unwrap();
         let next = Staging::new(&target).unwrap();
         assert!(!backup.exists());
         assert_eq!(next.dir, dir_path);
-        assert_eq!(names(&next.dir), [MARKER]);
+        assert_eq!(names(&next.dir), [MARKER, "index.html"]);
         assert_eq!(
             std::fs::read_to_string(target.join("index.html")).unwrap(),
             "old"
         );
+    }
+
+    #[test]
+    fn a_backup_beside_an_output_becomes_the_staging_folder_and_a_staging_folder_without_the_marker_goes()
+     {
+        let dir = tempfile::tempdir().unwrap();
+        let (target, staging) = staged(dir.path());
+        let (dir_path, backup) = (staging.dir.clone(), staging.backup.clone());
+        drop(staging);
+        std::fs::create_dir_all(&backup).unwrap();
+        std::fs::write(backup.join(MARKER), "").unwrap();
+        std::fs::write(backup.join("a.html"), "a").unwrap();
+        let next = Staging::new(&target).unwrap();
+        assert!(!backup.exists() && next.recycled);
+        assert_eq!(names(&next.dir), [MARKER, "a.html"]);
+        drop(next);
+        // A folder there that gongkai did not mark is not written over.
+        std::fs::create_dir_all(&dir_path).unwrap();
+        std::fs::write(dir_path.join("stray.txt"), "?").unwrap();
+        let next = Staging::new(&target).unwrap();
+        assert!(!next.recycled);
+        assert_eq!(names(&next.dir), [MARKER]);
     }
 }
