@@ -408,6 +408,25 @@ impl Status {
     }
 }
 
+/// The category of each report of `site`, in `site.reports` order (`None`
+/// for a report without an agency, which a loaded site does not have).
+/// Reports and agencies are both sorted by slug, so one walk finds them
+/// all: looking each report's agency up by name was a tenth of a `serve`
+/// rebuild at 10,000 reports.
+pub fn report_categories(site: &Site) -> Vec<Option<&str>> {
+    let mut agencies = site.agencies.values().peekable();
+    site.reports
+        .iter()
+        .map(|r| {
+            while agencies.next_if(|a| a.slug < r.agency).is_some() {}
+            agencies
+                .peek()
+                .filter(|a| a.slug == r.agency)
+                .map(|a| a.category.as_str())
+        })
+        .collect()
+}
+
 /// The published (non-draft) reports of a site, by year.
 pub fn years(site: &Site) -> BTreeMap<i32, Vec<&Report>> {
     let mut out: BTreeMap<i32, Vec<&Report>> = BTreeMap::new();

@@ -33,6 +33,8 @@ pub(super) struct SiteContext<'a> {
     /// Non-draft reports.
     pub(super) reports: Vec<&'a Report>,
     pub(super) years: BTreeMap<i32, Vec<&'a Report>>,
+    /// Non-draft reports by year and category key (in site order).
+    by_category: BTreeMap<(i32, &'a str), Vec<&'a Report>>,
     pub(super) year_set: BTreeSet<i32>,
     pub(super) totals: BTreeMap<i32, Aggregate>,
     /// Sums from earlier rebuilds (serve).
@@ -130,6 +132,12 @@ impl<'a> SiteContext<'a> {
             }
         }
         let reports: Vec<&Report> = site.reports.iter().filter(|r| !r.draft).collect();
+        let mut by_category: BTreeMap<(i32, &str), Vec<&Report>> = BTreeMap::new();
+        for (r, category) in site.reports.iter().zip(aggregate::report_categories(site)) {
+            if let Some(category) = category.filter(|_| !r.draft) {
+                by_category.entry((r.year, category)).or_default().push(r);
+            }
+        }
         let totals = years
             .iter()
             .filter_map(|(y, rs)| area_sum(site, sums, rs, *y, None).map(|a| (*y, a)))
@@ -138,6 +146,7 @@ impl<'a> SiteContext<'a> {
             site,
             year_set: years.keys().copied().collect(),
             years,
+            by_category,
             global: Self::fingerprint_global(site, &reports),
             reports,
             totals,
@@ -152,6 +161,24 @@ impl<'a> SiteContext<'a> {
             spent: Spent::default(),
             skeletons: tables::Skeletons::default(),
         }
+    }
+
+    /// The non-draft reports of `year` of one category, in site order.
+    pub(super) fn of_category(&self, year: i32, category: &str) -> &[&'a Report] {
+        // A search among a few dozen keys (`get` would tie the reports'
+        // lifetime to `category`'s).
+        self.by_category
+            .iter()
+            .find(|((y, c), _)| *y == year && *c == category)
+            .map_or(&[], |(_, of)| of.as_slice())
+    }
+
+    /// Every year's reports of one category.
+    pub(super) fn category_reports(&self, category: &str) -> impl Iterator<Item = &'a Report> {
+        self.by_category
+            .iter()
+            .filter(move |((_, c), _)| *c == category)
+            .flat_map(|(_, of)| of.iter().copied())
     }
 
     pub(super) fn base_context(&self, root: &str, page_title: &str) -> Context {

@@ -259,9 +259,7 @@ impl SiteContext<'_> {
                 // Beside its own figures, its category's medians: every
                 // report of the category counts.
                 Some(category) => self
-                    .reports
-                    .iter()
-                    .filter(|r| self.site.agencies[&r.agency].category == category)
+                    .category_reports(category)
                     .for_each(|r| r.source_hash.hash(&mut h)),
                 None => self
                     .site

@@ -259,20 +259,16 @@ impl SiteContext<'_> {
             let reports = &self.years[&year];
             let mut categories = Vec::new();
             for category in &c.categories {
-                let of: Vec<&Report> = reports
-                    .iter()
-                    .copied()
-                    .filter(|r| self.site.agencies[&r.agency].category == category.key)
-                    .collect();
+                let of = self.of_category(year, &category.key);
                 let key = Some(category.key.as_str());
-                let Some(agg) = area_sum(self.site, self.sums, &of, year, key) else {
+                let Some(agg) = area_sum(self.site, self.sums, of, year, key) else {
                     continue;
                 };
                 let counts = counts(self, &agencies, year, key);
                 categories.push(Category {
                     key: &category.key,
                     name: &category.name,
-                    sums: sums(self, &agg, &of, counts, (year, key)),
+                    sums: sums(self, &agg, of, counts, (year, key)),
                 });
             }
             years.push(Year {

@@ -181,12 +181,8 @@ impl<'a> SiteContext<'a> {
         let total = self.totals.get(&year).ok_or(Error::SumTooLarge(year))?;
         let mut categories = Vec::new();
         for c in &self.site.config.categories {
-            let of: Vec<&Report> = self.years[&year]
-                .iter()
-                .copied()
-                .filter(|r| self.site.agencies[&r.agency].category == c.key)
-                .collect();
-            if let Some(agg) = area_sum(self.site, self.sums, &of, year, Some(&c.key))
+            let of = self.of_category(year, &c.key);
+            if let Some(agg) = area_sum(self.site, self.sums, of, year, Some(&c.key))
                 && agg.reports > 0
             {
                 categories.push(CategoryTables {
