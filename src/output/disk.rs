@@ -202,6 +202,9 @@ impl Staging {
 
     pub fn write(&self, rel: &Path, bytes: &[u8]) -> Result<()> {
         let path = self.place(rel)?;
+        if self.recycled && holds(&path, bytes) {
+            return Ok(());
+        }
         open_new(&path)
             .and_then(|mut file| file.write_all(bytes))
             .map_err(|e| Error::io(&path, e))
@@ -566,6 +569,19 @@ fn recover(target: &Path, staging: &Path, backup: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The file at `path` (not a link) holds exactly `bytes`: a recycled
+/// folder's file that this build would write the same is left as it is.
+/// Most of a rebuild's files are (the pages of the reports that did not
+/// change), and writing a file over frees its blocks and allocates new
+/// ones, which on a disk mounted with `discard` costs more than making it
+/// anew. It was flushed to disk before the build that made it swapped it in,
+/// and nothing else writes in the staging folder.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let same_size = std::fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
+    same_size && std::fs::read(path).is_ok_and(|there| there == bytes)
+}
+
 /// Opens a file of the staged folder for writing from its start: made when
 /// new, emptied when there (a recycled folder's). On Linux a link there is
 /// refused rather than followed: the staged folder holds no links.
@@ -690,9 +706,10 @@ mod tests {
         }
     }
 
-    /// A build over the kept site writes over its files (the same inodes:
-    /// nothing created), removes what it did not write (files, and folders
-    /// left empty), and replaces a folder standing where a file goes and a
+    /// A build over the kept site leaves a file that it would write the
+    /// same as it is, writes over the others (the same inodes: nothing
+    /// created), removes what it did not write (files, and folders left
+    /// empty), and replaces a folder standing where a file goes and a
     /// file standing where a folder goes: the result is the new site
     /// exactly.
     #[test]
@@ -723,9 +740,22 @@ mod tests {
             use std::os::unix::fs::MetadataExt;
             std::fs::metadata(p).unwrap().ino()
         };
+        // The same bytes: the file is left as it is (its time unchanged).
+        let index = kept.join("index.html");
+        let stamp = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+        let modified = || std::fs::metadata(&index).unwrap().modified().unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&index)
+            .unwrap()
+            .set_modified(stamp)
+            .unwrap();
+        staging.write(Path::new("index.html"), b"old").unwrap();
+        assert_eq!(modified(), stamp, "the same bytes written again");
         #[cfg(unix)]
-        let before = inode(&kept.join("index.html"));
+        let before = inode(&index);
         staging.write(Path::new("index.html"), b"newer").unwrap();
+        assert_ne!(modified(), stamp);
         #[cfg(unix)]
         assert_eq!(
             inode(&kept.join("index.html")),
