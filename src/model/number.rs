@@ -159,25 +159,25 @@ impl fmt::Display for Number {
             at -= 1;
             buf[at] = b'.';
         }
-        match u64::try_from(int) {
-            Ok(mut int) => loop {
-                at -= 1;
-                buf[at] = b'0' + (int % 10) as u8;
-                int /= 10;
-                if int == 0 {
-                    break;
+        let mut int = int;
+        loop {
+            // u64 arithmetic once the rest fits (a cell always does): u128
+            // division is what made `write!` slow.
+            let digit = match u64::try_from(int) {
+                Ok(small) => {
+                    int = u128::from(small / 10);
+                    small % 10
                 }
-            },
-            Err(_) => {
-                let mut int = int;
-                loop {
-                    at -= 1;
-                    buf[at] = b'0' + (int % 10) as u8;
+                Err(_) => {
+                    let digit = (int % 10) as u64;
                     int /= 10;
-                    if int == 0 {
-                        break;
-                    }
+                    digit
                 }
+            };
+            at -= 1;
+            buf[at] = b'0' + digit as u8;
+            if int == 0 {
+                break;
             }
         }
         if self.0 < 0 {

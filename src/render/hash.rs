@@ -1,6 +1,7 @@
-//! A fast hasher for the maps the render threads fill per page: keys that
-//! are already well spread (search terms packed or hashed) or that only
-//! this build ever sees (the tables' shapes). No map it serves is
+//! A fast hasher for the maps a build fills per page and per term: keys
+//! that are already well spread (search terms packed or hashed: each
+//! page's term weights, the index's postings) or that only this build ever
+//! sees (the tables' shapes). No map it serves is
 //! iterated in an order that reaches the output, and no key comes from a
 //! visitor, so the default hasher's resistance to chosen keys buys nothing
 //! here: it was a tenth of reading a page for the search index.

@@ -26,10 +26,11 @@ use serde::Serialize;
 
 use super::page::Page;
 use super::terms;
+use crate::render::hash::FastHash;
 
 /// Every term's postings, the long terms' text and the pages' summed
 /// length, for a run of pages.
-type Postings<'p> = (HashMap<u64, Vec<u64>, Fast>, HashMap<u64, &'p str>, u64);
+type Postings<'p> = (HashMap<u64, Vec<u64>, FastHash>, HashMap<u64, &'p str>, u64);
 
 /// Pages per text chunk. Eight (an agency's pages, which sit together,
 /// mostly in one or two chunks) rather than four: the chunks are most of
@@ -232,38 +233,6 @@ fn varint(out: &mut Vec<u8>, mut n: u64) {
         n >>= 7;
     }
     out.push(n as u8);
-}
-
-/// A hasher for the term keys, which are already well spread (packed code
-/// points and bytes): one multiplication instead of SipHash.
-#[derive(Clone, Copy, Default)]
-struct Fast;
-
-impl std::hash::BuildHasher for Fast {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-#[derive(Default)]
-struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        // The product's high bits depend on every bit of the key; folded
-        // down, so the table's low bits do too.
-        let x = (self.0 ^ n).wrapping_mul(0x517c_c1b7_2722_0a95);
-        self.0 = x ^ (x >> 29);
-    }
 }
 
 #[cfg(test)]
